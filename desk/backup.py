@@ -1,0 +1,216 @@
+"""Backups are always a CA Desk SQLite file: a copy of the embedded database (SQLite's online
+backup API, safe while others read), or for PostgreSQL every table copied into a fresh file.
+So one restore path serves both, and a backup can be opened and inspected like any database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, MetaData, Table, func, insert, select, text
+
+from desk import clock, paths
+from desk.db import make_maintenance_engine, normalise_url
+from desk.errors import DatabaseOpenError, DeskError
+
+CHUNK = 2000
+
+
+class BackupError(DeskError):
+    pass
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    revision: str
+    tables: int
+    rows: int
+
+
+def _stamp() -> str:
+    return clock.now().strftime("%Y%m%d-%H%M%S")
+
+
+def _sqlite_file(engine: Engine) -> Path:
+    db = engine.url.database
+    if not db or db == ":memory:":
+        raise BackupError("内存数据库无法备份")
+    return Path(db)
+
+
+def _sqlite_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_suffix(dst.suffix + ".part")
+    if tmp.exists():
+        tmp.unlink()
+    with sqlite3.connect(src) as s, sqlite3.connect(tmp) as d:
+        s.backup(d)
+    s.close()
+    d.close()
+    tmp.replace(dst)
+
+
+def backup_before_migration(engine: Engine, revision: str) -> Path:
+    dst = paths.backup_dir() / f"before-migrate-{revision}-{_stamp()}.sqlite3"
+    _sqlite_copy(_sqlite_file(engine), dst)
+    return dst
+
+
+def _metadata() -> MetaData:
+    from desk.models import Base
+
+    return Base.metadata
+
+
+def _copy_rows(src: Connection, dst: Connection, tables: Iterable[Table]) -> int:
+    total = 0
+    for table in tables:
+        result = src.execution_options(yield_per=CHUNK).execute(select(table))
+        for chunk in result.mappings().partitions(CHUNK):
+            dst.execute(insert(table), [dict(r) for r in chunk])
+            total += len(chunk)
+    return total
+
+
+def backup(url: str, dst: Path) -> BackupInfo:
+    """Write a backup of the database at ``url`` to ``dst`` (a new SQLite file)."""
+    from desk import migrate
+
+    dst = Path(dst)
+    engine = make_maintenance_engine(url)
+    try:
+        with engine.connect() as conn:
+            rev = migrate.current_revision(conn)
+        if rev is None:
+            raise BackupError("这个数据库还没有初始化，没有可备份的内容")
+        if engine.dialect.name == "sqlite":
+            _sqlite_copy(_sqlite_file(engine), dst)
+        else:
+            if rev != migrate.head_revision():
+                raise BackupError("数据库结构不是本程序的最新版本，请先运行 migrate 再备份")
+            tmp = dst.with_suffix(".part.sqlite3")
+            if tmp.exists():
+                tmp.unlink()
+            out = make_maintenance_engine(f"sqlite:///{tmp.resolve().as_posix()}")
+            try:
+                migrate.upgrade(out, backup=False)
+                with engine.connect() as s, out.begin() as d:
+                    # REPEATABLE READ: one consistent picture of every table.
+                    s.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    _copy_rows(s, d, _metadata().sorted_tables)
+            finally:
+                out.dispose()
+            tmp.replace(dst)
+    finally:
+        engine.dispose()
+    return inspect_backup(dst)
+
+
+def inspect_backup(path: Path) -> BackupInfo:
+    """Check that ``path`` is a CA Desk backup this program can restore; raise BackupError if not."""
+    from desk import migrate
+
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"找不到备份文件：{path}")
+    with open(path, "rb") as f:
+        if f.read(16) != b"SQLite format 3\x00":
+            raise BackupError(f"“{path.name}”不是消协工作台的备份文件（不是 SQLite 数据库）")
+    try:
+        con = sqlite3.connect(f"file:{path.resolve().as_posix()}?mode=ro", uri=True)
+        try:
+            ok = con.execute("PRAGMA integrity_check").fetchone()[0]
+            if ok != "ok":
+                raise BackupError(f"备份文件已损坏（完整性检查：{ok}）")
+            names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "alembic_version" not in names:
+                raise BackupError(f"“{path.name}”不是消协工作台的备份文件（缺少结构版本信息）")
+            rev = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            missing = {"office", "app_user", "setting"} - names
+            if rev is None or missing:
+                raise BackupError(f"“{path.name}”不是完整的消协工作台备份")
+            tables = len(names - {"alembic_version", "sqlite_sequence"})
+            rows = sum(con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names if not n.startswith("sqlite_"))
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"无法读取备份文件“{path.name}”：{exc}") from exc
+    if rev[0] not in migrate.known_revisions():
+        raise BackupError(f"备份文件来自更新版本的程序（结构版本 {rev[0]}），请先升级本程序")
+    return BackupInfo(path=path, revision=rev[0], tables=tables, rows=rows)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    previous_saved_to: Path | None
+
+
+def restore(url: str, src: Path) -> RestoreResult:
+    """Replace the data at ``url`` with the backup ``src``. The current data is first saved as
+    a backup in the backups folder; the restored data is migrated to this program's schema."""
+    from desk import migrate
+
+    info = inspect_backup(src)
+    u = normalise_url(url)
+    aside: Path | None = None
+    engine = make_maintenance_engine(u)
+    try:
+        with engine.connect() as conn:
+            has_schema = migrate.current_revision(conn) is not None
+    except Exception as exc:  # noqa: BLE001 - reported to the user as a clear message
+        raise DatabaseOpenError(f"无法打开要恢复到的数据库：{exc}") from exc
+    finally:
+        engine.dispose()
+    if has_schema:
+        aside = paths.backup_dir() / f"before-restore-{_stamp()}.sqlite3"
+        backup(str(u.render_as_string(hide_password=False)), aside)
+
+    with tempfile.TemporaryDirectory() as td:
+        # Work on a copy, migrated to this program's schema, so the original is untouched.
+        work = Path(td) / "restore.sqlite3"
+        shutil.copyfile(info.path, work)
+        wengine = make_maintenance_engine(f"sqlite:///{work.as_posix()}")
+        try:
+            migrate.upgrade(wengine, backup=False)
+        finally:
+            wengine.dispose()
+        if u.get_backend_name() == "sqlite":
+            _sqlite_copy(work, Path(u.database or ""))
+        else:
+            _restore_into_postgres(u.render_as_string(hide_password=False), work)
+    return RestoreResult(restored_from=info.path, previous_saved_to=aside)
+
+
+def _restore_into_postgres(url: str, work: Path) -> None:
+    from desk import migrate
+
+    engine = make_maintenance_engine(url)
+    src = make_maintenance_engine(f"sqlite:///{work.as_posix()}")
+    try:
+        migrate.upgrade(engine, backup=False)
+        tables = _metadata().sorted_tables
+        with src.connect() as s, engine.begin() as d:
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            d.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            _copy_rows(s, d, tables)
+            for t in tables:
+                pk = list(t.primary_key.columns)
+                if len(pk) == 1 and pk[0].autoincrement is not False and pk[0].type.python_type is int:
+                    seq = d.execute(text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": t.name, "c": pk[0].name}).scalar()
+                    if seq:
+                        top = d.execute(select(func.max(pk[0]))).scalar()
+                        d.execute(text("SELECT setval(:s, :v, :called)"), {"s": seq, "v": top or 1, "called": top is not None})
+    finally:
+        src.dispose()
+        engine.dispose()
+
+
+def default_backup_name(now: dt.datetime | None = None) -> str:
+    return f"cadesk-{(now or clock.now()).strftime('%Y%m%d-%H%M%S')}.sqlite3"

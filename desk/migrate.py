@@ -1,0 +1,93 @@
+"""Schema migrations at start-up: back up an SQLite file first, migrate on a dedicated
+connection with foreign keys off (batch table copies would otherwise cascade deletes), then
+check foreign keys. Refuse a database whose schema is newer than this program."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
+
+from desk.errors import DatabaseOpenError, SchemaTooNewError
+
+log = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    before: str | None
+    after: str
+    backup: Path | None
+
+
+def check_not_newer(rev: str | None) -> None:
+    if rev is not None and rev not in known_revisions():
+        raise SchemaTooNewError(
+            f"数据库的结构版本（{rev}）比本程序新：它已被更新版本的消协工作台使用过。"
+            "请先把本程序升级到最新版本，再打开这个数据库。"
+        )
+
+
+def _run(engine: Engine, fn_name: str, target: str) -> None:
+    cfg = alembic_config()
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        cfg.attributes["connection"] = conn
+        getattr(command, fn_name)(cfg, target)
+        conn.commit()
+        if conn.dialect.name == "sqlite":
+            bad = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+            if bad:
+                raise DatabaseOpenError(f"数据库升级后外键检查失败（{len(bad)} 处），已停止。请用升级前的备份恢复。")
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def upgrade(engine: Engine, *, backup: bool = True, target: str = "head") -> MigrationResult:
+    """Bring the schema to ``target``; for SQLite with existing tables, back the file up first."""
+    from desk import backup as backup_mod
+
+    with engine.connect() as conn:
+        before = current_revision(conn)
+    check_not_newer(before)
+    head = head_revision() if target == "head" else target
+    if before == head:
+        return MigrationResult(before, head, None)
+    backup_path: Path | None = None
+    if backup and before is not None and engine.dialect.name == "sqlite":
+        backup_path = backup_mod.backup_before_migration(engine, before)
+        log.info("backed up %s before migrating", backup_path)
+    _run(engine, "upgrade", target)
+    return MigrationResult(before, head, backup_path)
+
+
+def downgrade(engine: Engine, target: str) -> None:
+    _run(engine, "downgrade", target)

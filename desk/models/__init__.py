@@ -1,0 +1,17 @@
+"""All ORM models; importing this module registers every table on Base.metadata."""
+
+from desk.models.base import Audited, Base, Versioned
+from desk.models.core import AuditLog, Business, HolidayOverride, Office, Setting, User, VocabItem
+
+__all__ = [
+    "Audited",
+    "AuditLog",
+    "Base",
+    "Business",
+    "HolidayOverride",
+    "Office",
+    "Setting",
+    "User",
+    "Versioned",
+    "VocabItem",
+]
