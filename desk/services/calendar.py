@@ -34,7 +34,7 @@ class CalendarService(Service):
         if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
             return cached[1]
         with self.desk.read() as s:
-            overrides = dict(s.execute(select(HolidayOverride.day, HolidayOverride.is_workday)).tuples().all())
+            overrides = {r[0]: r[1] for r in s.execute(select(HolidayOverride.day, HolidayOverride.is_workday))}
         cal = WorkCalendar(overrides)
         self._cached = (time.monotonic(), cal)
         return cal

@@ -54,7 +54,7 @@ class UserService(Service):
         """id → display name of every user, for showing handlers (no permission needed)."""
         self.desk.require_login()
         with self.desk.read() as s:
-            return dict(s.execute(select(User.id, User.display_name)).tuples().all())
+            return {r[0]: r[1] for r in s.execute(select(User.id, User.display_name))}
 
     def _check(self, inp: UserInput, s, own_id: int | None) -> dict:  # type: ignore[no-untyped-def]
         c = Checker(LABELS)

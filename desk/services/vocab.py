@@ -42,13 +42,13 @@ class VocabService(Service):
         """Insert built-in items missing from the table (new installs, new program versions).
         Existing rows are left alone: an admin may have renamed or deactivated them."""
         with self.desk.read() as s:
-            have = set(s.execute(select(VocabItem.kind, VocabItem.code)).tuples())
+            have = {tuple(r) for r in s.execute(select(VocabItem.kind, VocabItem.code))}
         wanted = [(kind, code) for kind, items in BUILTIN.items() for code, _n, kids in items for code in [code, *[k[0] for k in kids]]]
         if all(w in have for w in wanted):
             return 0
         added = 0
         with self.desk.write() as s:
-            have = set(s.execute(select(VocabItem.kind, VocabItem.code)).tuples())
+            have = {tuple(r) for r in s.execute(select(VocabItem.kind, VocabItem.code))}
             for kind, items in BUILTIN.items():
                 for order, (code, name, children) in enumerate(items):
                     parent = None
