@@ -1,0 +1,1 @@
+"""CA Desk desktop program (PySide6). Talks to desk services only, never SQL."""
