@@ -50,6 +50,9 @@ def explain_db_error(exc: BaseException, url: str) -> str:
     low = msg.lower()
     backend = normalise_url(url).get_backend_name()
     if backend == "sqlite":
+        if isinstance(exc, OSError):
+            where = getattr(exc, "filename", None) or normalise_url(url).database
+            return f"无法在这个位置建立数据库文件（{where}）：文件夹无法创建或没有写入权限。请检查“设置—数据库”中的文件位置。"
         if "file is not a database" in low or "malformed" in low or "not a database" in low:
             return "数据库文件已损坏或不是消协工作台的数据文件。请用“恢复备份”找回最近的备份。"
         if "locked" in low or "busy" in low:
@@ -95,7 +98,12 @@ class Desk:
         from desk import paths
 
         url = url or paths.default_db_url()
-        engine = make_engine(url)
+        try:
+            # make_engine creates the file's folder: a path through a file, or a folder we may
+            # not write, fails here with OSError and must get the same Chinese message.
+            engine = make_engine(url)
+        except OSError as exc:
+            raise DatabaseOpenError(explain_db_error(exc, url)) from exc
         try:
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
