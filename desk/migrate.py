@@ -55,20 +55,34 @@ def check_not_newer(rev: str | None) -> None:
         )
 
 
+def _set_sqlite_foreign_keys(conn: Connection, on: bool) -> None:
+    # On the driver connection, outside any transaction: inside BEGIN (which the app engine's
+    # begin hook emits on first use) "PRAGMA foreign_keys" is silently ignored.
+    conn.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")  # type: ignore[union-attr]
+
+
 def _run(engine: Engine, fn_name: str, target: str) -> None:
     cfg = alembic_config()
     with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()
-        cfg.attributes["connection"] = conn
-        getattr(command, fn_name)(cfg, target)
-        conn.commit()
-        if conn.dialect.name == "sqlite":
-            bad = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
-            if bad:
-                raise DatabaseOpenError(f"数据库升级后外键检查失败（{len(bad)} 处），已停止。请用升级前的备份恢复。")
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            _set_sqlite_foreign_keys(conn, False)
+        try:
+            # Our own transaction (alembic joins it): the foreign key check below runs before
+            # the commit, so a migration that breaks references is rolled back whole.
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                getattr(command, fn_name)(cfg, target)
+                if sqlite:
+                    bad = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+                    if bad:
+                        raise DatabaseOpenError(
+                            f"数据库升级后外键检查失败（{len(bad)} 处），升级已撤销。请联系技术支持。"
+                        )
+        finally:
+            if sqlite:
+                # The connection goes back to the pool: it must enforce foreign keys again.
+                _set_sqlite_foreign_keys(conn, True)
 
 
 def upgrade(engine: Engine, *, backup: bool = True, target: str = "head") -> MigrationResult:
