@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, MetaData, Table, func, insert, select, text
 
 from desk import clock, paths
-from desk.db import make_maintenance_engine, normalise_url
+from desk.db import SQLITE_BUSY_MS, make_maintenance_engine, normalise_url
 from desk.errors import DatabaseOpenError, DeskError
 
 CHUNK = 2000
@@ -45,15 +45,36 @@ def _sqlite_file(engine: Engine) -> Path:
 
 
 def _sqlite_copy(src: Path, dst: Path) -> None:
+    """Copy ``src`` into a new file ``dst`` that stands alone: rollback-journal mode, so no
+    -wal/-shm files are needed beside it (a WAL-mode copy would leave them wherever it is opened)."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_suffix(dst.suffix + ".part")
     if tmp.exists():
         tmp.unlink()
-    with sqlite3.connect(src) as s, sqlite3.connect(tmp) as d:
+    s = sqlite3.connect(src, timeout=SQLITE_BUSY_MS / 1000)
+    d = sqlite3.connect(tmp)
+    try:
         s.backup(d)
-    s.close()
-    d.close()
+        d.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        s.close()
+        d.close()
     tmp.replace(dst)
+
+
+def _sqlite_overwrite(src: Path, live: Path) -> None:
+    """Replace the contents of the live database ``live`` with ``src`` in place, through
+    SQLite's backup API. Renaming a file over it instead would leave the old -wal file beside
+    the new data (SQLite replays it: the "restored" data comes back with the old changes) and
+    open connections on the old file; on Windows the rename fails while the file is open."""
+    live.parent.mkdir(parents=True, exist_ok=True)
+    s = sqlite3.connect(src)
+    d = sqlite3.connect(live, timeout=SQLITE_BUSY_MS / 1000)
+    try:
+        s.backup(d)
+    finally:
+        s.close()
+        d.close()
 
 
 def backup_before_migration(engine: Engine, revision: str) -> Path:
@@ -182,7 +203,7 @@ def restore(url: str, src: Path) -> RestoreResult:
         finally:
             wengine.dispose()
         if u.get_backend_name() == "sqlite":
-            _sqlite_copy(work, Path(u.database or ""))
+            _sqlite_overwrite(work, Path(u.database or ""))
         else:
             _restore_into_postgres(u.render_as_string(hide_password=False), work)
     return RestoreResult(restored_from=info.path, previous_saved_to=aside)
