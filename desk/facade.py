@@ -247,6 +247,12 @@ class Desk:
         return CalendarService(self)
 
     @cached_property
+    def complaints(self):  # type: ignore[no-untyped-def]
+        from desk.services.complaints import ComplaintService
+
+        return ComplaintService(self)
+
+    @cached_property
     def audit_log(self):  # type: ignore[no-untyped-def]
         from desk.services.audit_log import AuditLogService
 

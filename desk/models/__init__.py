@@ -1,9 +1,27 @@
 """All ORM models; importing this module registers every table on Base.metadata."""
 
 from desk.models.base import Audited, Base, Versioned
+from desk.models.complaints import (
+    Attachment,
+    CaseSequence,
+    Complaint,
+    ComplaintEvent,
+    ComplaintParty,
+    ComplaintPause,
+    Consultation,
+    Referral,
+)
 from desk.models.core import AuditLog, Business, HolidayOverride, Office, Setting, User, VocabItem
 
 __all__ = [
+    "Attachment",
+    "CaseSequence",
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintParty",
+    "ComplaintPause",
+    "Consultation",
+    "Referral",
     "Audited",
     "AuditLog",
     "Base",
