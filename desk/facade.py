@@ -253,6 +253,12 @@ class Desk:
         return ComplaintService(self)
 
     @cached_property
+    def consultations(self):  # type: ignore[no-untyped-def]
+        from desk.services.consultations import ConsultationService
+
+        return ConsultationService(self)
+
+    @cached_property
     def audit_log(self):  # type: ignore[no-untyped-def]
         from desk.services.audit_log import AuditLogService
 
