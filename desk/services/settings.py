@@ -24,15 +24,17 @@ class SettingsSnapshot:
 class SettingsService(Service):
     def snapshot(self, prefix: str = "") -> SettingsSnapshot:
         with self.desk.read() as s:
-            rows = {r.key: r for r in s.scalars(select(Setting).where(Setting.key.startswith(prefix)))}
+            # Plain values, taken inside the session: read() rolls back at the end, which
+            # expires ORM objects, so touching a row afterwards raised DetachedInstanceError.
+            rows = {r.key: (r.value, r.version) for r in s.scalars(select(Setting).where(Setting.key.startswith(prefix, autoescape=True)))}
         values: dict[str, Any] = {}
         versions: dict[str, int] = {}
         for key, defn in REGISTRY.items():
             if not key.startswith(prefix):
                 continue
             row = rows.get(key)
-            values[key] = json.loads(row.value) if row else defn.default
-            versions[key] = row.version if row else 0
+            values[key] = json.loads(row[0]) if row else defn.default
+            versions[key] = row[1] if row else 0
         return SettingsSnapshot(values, versions)
 
     def get(self, key: str) -> Any:
