@@ -104,6 +104,7 @@ def backup(url: str, dst: Path) -> BackupInfo:
     from desk import migrate
 
     dst = Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
     engine = make_maintenance_engine(url)
     try:
         with engine.connect() as conn:
@@ -161,7 +162,8 @@ def inspect_backup(path: Path) -> BackupInfo:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"无法读取备份文件“{path.name}”：{exc}") from exc
+        # SQLite's own words ("database disk image is malformed") mean nothing to the user.
+        raise BackupError(f"备份文件“{path.name}”已损坏或不完整（可能复制时中断），无法恢复。请换一个备份文件。") from exc
     if rev[0] not in migrate.known_revisions():
         raise BackupError(f"备份文件来自更新版本的程序（结构版本 {rev[0]}），请先升级本程序")
     return BackupInfo(path=path, revision=rev[0], tables=tables, rows=rows)
@@ -181,12 +183,17 @@ def restore(url: str, src: Path) -> RestoreResult:
     info = inspect_backup(src)
     u = normalise_url(url)
     aside: Path | None = None
+    if u.get_backend_name() == "sqlite" and u.database:
+        # Restoring onto a new computer: the data folder may not exist yet.
+        Path(u.database).parent.mkdir(parents=True, exist_ok=True)
     engine = make_maintenance_engine(u)
     try:
         with engine.connect() as conn:
             has_schema = migrate.current_revision(conn) is not None
     except Exception as exc:  # noqa: BLE001 - reported to the user as a clear message
-        raise DatabaseOpenError(f"无法打开要恢复到的数据库：{exc}") from exc
+        from desk.facade import explain_db_error
+
+        raise DatabaseOpenError(f"无法打开要恢复到的数据库。{explain_db_error(exc, url)}") from exc
     finally:
         engine.dispose()
     if has_schema:
