@@ -625,6 +625,17 @@ class ComplaintService(Service):
                 c.add("on", "不能晚于今天")
             elif on < comp.received_date:
                 c.add("on", f"不能早于收到日期 {comp.received_date:%Y-%m-%d}")
+            else:
+                # A step dated before the step that made it possible (mediation ending before it
+                # began, a pause before acceptance) would make every deadline after it wrong.
+                prev = s.execute(
+                    select(ComplaintEvent.action, ComplaintEvent.event_date)
+                    .where(ComplaintEvent.complaint_id == comp.id,
+                           or_(ComplaintEvent.from_status.is_(None), ComplaintEvent.from_status != ComplaintEvent.to_status))
+                    .order_by(ComplaintEvent.id.desc()).limit(1)
+                ).first()
+                if prev is not None and on < prev.event_date:
+                    c.add("on", f"不能早于上一步“{action_label(prev.action)}”的日期 {prev.event_date:%Y-%m-%d}")
             ground_name = ""
             if "ground" in t.needs:
                 kind = "refusal_ground" if action == "refuse" else "termination_ground"
