@@ -727,6 +727,10 @@ class ComplaintService(Service):
                     comp.result_summary = inp.detail.strip()
             if t.target is not None:
                 comp.status = t.target
+                if t.target not in (Status.ACCEPTED, Status.MEDIATING):
+                    # The mediation clock no longer runs: an open pause ends with the step, or
+                    # the case would show "计时暂停" for ever.
+                    self._close_open_pause(s, comp, on)
             self._recompute_due(s, comp)
             s.flush()
             self._event(s, comp, action, before, comp.status, on, "；".join(detail_parts))
