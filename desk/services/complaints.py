@@ -717,6 +717,10 @@ class ComplaintService(Service):
                 detail_parts.append(f"归档号 {comp.archive_no}")
             elif action == "reopen":
                 comp.closed_date = None
+                if comp.accepted_date is None:
+                    # A refused, withdrawn or referred-before-acceptance case is accepted now;
+                    # without the date it would have no mediation deadline at all.
+                    comp.accepted_date = on
             if reason and action != "withdraw":
                 detail_parts.append(f"原因：{reason}")
             elif reason:
