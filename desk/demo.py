@@ -9,7 +9,8 @@ the seed alone (never from the database), then inserts only the rows whose natur
 code, user name, credit code, holiday date) is not there yet. Running again with the same seed
 adds nothing; another seed adds new distinct businesses.
 
-Later issues add their record types with::
+Later issues add their record types in this module or in a ``desk/demo_*.py`` module (found
+by ``load_steps()``) with::
 
     @demo_step("complaints", count=1000, label="投诉")
     def _complaints(ctx: DemoContext) -> StepResult: ...
@@ -235,8 +236,22 @@ def demo_step(name: str, *, label: str, count: int | None = None) -> Callable[[S
     return register
 
 
+def load_steps() -> list[DemoStep]:
+    """Import every ``desk/demo_*.py`` module so the steps it registers run too (after the
+    foundation steps here, in module name order)."""
+    import importlib
+    import pkgutil
+
+    import desk
+
+    for info in sorted(pkgutil.iter_modules(desk.__path__), key=lambda m: m.name):
+        if info.name.startswith("demo_"):
+            importlib.import_module(f"desk.{info.name}")
+    return STEPS
+
+
 def sized_steps() -> list[DemoStep]:
-    return [s for s in STEPS if s.count_default is not None]
+    return [s for s in load_steps() if s.count_default is not None]
 
 
 def make_faker(seed: int, salt: str = "") -> Faker:
@@ -270,7 +285,7 @@ def run_demo(desk: Desk, seed: int, **counts: int) -> DemoReport:
             raise DeskError(f"演示数据数量不能为负数：{name}={n}")
     shared: dict[str, Any] = {}
     results: list[tuple[str, StepResult]] = []
-    for step in STEPS:
+    for step in list(STEPS):
         ctx = DemoContext(desk, seed, step.name, random.Random(f"{seed}:{step.name}"), dict(counts), shared)
         results.append((step.label, step.fn(ctx)))
     return DemoReport(seed, tuple(results))
