@@ -24,7 +24,7 @@ from desk.deadlines import (
     current_due,
     referral_reply_due,
 )
-from desk.errors import DeskError, NotFound, ValidationError
+from desk.errors import ConflictError, DeskError, NotFound, ValidationError
 from desk.models import (
     Attachment,
     Business,
@@ -755,7 +755,9 @@ class ComplaintService(Service):
             if replied_on < r.sent_date:
                 raise ValidationError({"replied_on": f"不能早于发出日期 {r.sent_date:%Y-%m-%d}"}, {"replied_on": "回复日期"})
             if r.version != expected_version:
-                raise DeskError("该转办记录刚被其他用户修改过，请刷新后重试")
+                current = self._referral_view(r)
+                changed = {"replied_date": (None, current.replied_date), "reply_text": ("", current.reply_text)} if current.replied_date else {}
+                raise ConflictError("该转办记录在您编辑期间已被其他用户修改，您的回复尚未保存。", current=current, changed=changed)
             r.replied_date = replied_on
             r.reply_text = text.strip()
             comp = self._get(s, r.complaint_id)
