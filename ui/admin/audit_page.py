@@ -1,0 +1,211 @@
+"""操作日志: who changed, viewed or exported what, with the before/after values shown in
+words (Perm.VIEW_AUDIT)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.facade import Desk
+from desk.services import businesses as _businesses
+from desk.services import offices as _offices
+from desk.services import users as _users
+from desk.services.audit_log import AuditEntry
+from desk.settings import REGISTRY
+from desk.vocab_data import VOCAB_KINDS
+from ui.admin._form import alive, fill_row, fmt_time, hint_label, make_table, selected_key, show_value
+from ui.dialogs import Dialogs
+from ui.worker import Worker
+
+ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "view": "查看", "export": "导出"}
+
+TABLES = {
+    "business": "经营者",
+    "app_user": "用户",
+    "office": "机构",
+    "setting": "单位设置",
+    "vocab_item": "分类词表",
+    "holiday_override": "节假日",
+}
+
+_COMMON = {"id": "编号", "active": "启用", "note": "备注", "name": "名称"}
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "business": {**_COMMON, **_businesses.LABELS},
+    "app_user": {**_COMMON, **_users.LABELS},
+    "office": {**_COMMON, **_offices.LABELS},
+    "setting": {"key": "设置项", "value": "值"},
+    "vocab_item": {**_COMMON, "kind": "词表", "code": "代码", "parent_id": "上级编号", "sort_order": "排序",
+                   "builtin": "内置"},
+    "holiday_override": {"day": "日期", "is_workday": "安排", "name": "名称"},
+}
+# Bookkeeping columns that say nothing to the reader.
+HIDDEN_FIELDS = {"version", "created_at", "updated_at", "search_name"}
+
+
+def table_label(table: str) -> str:
+    return TABLES.get(table, table)
+
+
+def field_label(table: str, field: str) -> str:
+    return FIELD_LABELS.get(table, {}).get(field, field)
+
+
+def value_text(table: str, field: str, value: Any) -> str:
+    if table == "setting" and field == "value" and isinstance(value, str):
+        try:
+            value = json.loads(value)  # settings are stored as JSON
+        except ValueError:
+            pass
+    if table == "holiday_override" and field == "is_workday":
+        return "上班" if value else "放假"
+    if table == "vocab_item" and field == "kind":
+        return VOCAB_KINDS.get(value, str(value))
+    if table == "app_user" and field == "role":
+        from desk.roles import role_label
+
+        return role_label(str(value))
+    if table == "office" and field == "kind":
+        return _offices.OFFICE_KINDS.get(value, str(value))
+    return show_value(value)
+
+
+def record_label(e: AuditEntry) -> str:
+    """The row as a person names it: a setting's label, else its number plus name."""
+    if e.table_name == "setting":
+        defn = REGISTRY.get(e.row_id)
+        return defn.label if defn else e.row_id
+    snap = e.after or e.before or {}
+    if e.table_name == "vocab_item" and snap.get("code"):
+        return f"{snap['code']}　{snap.get('name', '')}".strip()
+    for key in ("name", "display_name", "username", "code"):
+        if snap.get(key):
+            return f"{e.row_id}　{snap[key]}"
+    return e.row_id
+
+
+def _visible(values: dict[str, Any] | None, table: str = "") -> dict[str, Any]:
+    """Without bookkeeping columns, in the order the forms show the fields."""
+    order = list(FIELD_LABELS.get(table, {}))
+    rank = {k: (order.index(k) if k in order else len(order)) for k in values or {}}
+    keys = sorted((k for k in values or {} if k not in HIDDEN_FIELDS), key=lambda k: (rank[k], k))
+    return {k: (values or {})[k] for k in keys}
+
+
+def summary(e: AuditEntry) -> str:
+    t = e.table_name
+    if e.action == "update":
+        before, after = e.before or {}, e.after or {}
+        parts = [f"{field_label(t, k)} {value_text(t, k, before.get(k))} → {value_text(t, k, after.get(k))}"
+                 for k in _visible(after, t)]
+        return "；".join(parts)
+    if e.action in ("insert", "delete"):
+        snap = _visible(e.after if e.action == "insert" else e.before, t)
+        skip = {"id", "name", "display_name", "username", "code", "day"}
+        return "；".join(f"{field_label(t, k)}：{value_text(t, k, v)}" for k, v in snap.items()
+                        if k not in skip and v not in (None, ""))
+    if e.action in ("view", "export"):
+        return "；".join(f"{k}：{show_value(v)}" for k, v in (e.after or {}).items())
+    return ""
+
+
+def describe(e: AuditEntry) -> str:
+    """Full readable text of one entry for the detail pane."""
+    head = f"{fmt_time(e.at)}　{e.username}　{ACTIONS.get(e.action, e.action)}　{table_label(e.table_name)}　{record_label(e)}"
+    lines = [head, ""]
+    t = e.table_name
+    if e.action == "update":
+        before, after = e.before or {}, e.after or {}
+        for k in _visible(after, t) | _visible(before, t):
+            lines.append(f"{field_label(t, k)}：{value_text(t, k, before.get(k))} → {value_text(t, k, after.get(k))}")
+    elif e.action == "insert":
+        lines.append("新增的内容：")
+        lines += [f"  {field_label(t, k)}：{value_text(t, k, v)}" for k, v in _visible(e.after, t).items()]
+    elif e.action == "delete":
+        lines.append("删除前的内容：")
+        lines += [f"  {field_label(t, k)}：{value_text(t, k, v)}" for k, v in _visible(e.before, t).items()]
+    else:
+        lines += [f"{k}：{show_value(v)}" for k, v in (e.after or {}).items()]
+    return "\n".join(lines)
+
+
+class AuditPage(QWidget):
+    def __init__(self, desk: Desk, dialogs: Dialogs, worker: Worker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.dialogs = dialogs
+        self.worker = worker
+        self.entries: dict[int, AuditEntry] = {}
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("对象："))
+        self.table_combo = QComboBox()
+        self.table_combo.addItem("全部", None)
+        for name, label in TABLES.items():
+            self.table_combo.addItem(label, name)
+        self.table_combo.currentIndexChanged.connect(lambda _i: self.load())
+        top.addWidget(self.table_combo)
+        top.addWidget(QLabel("最近"))
+        self.limit_spin = QSpinBox()
+        self.limit_spin.setRange(50, 5000)
+        self.limit_spin.setSingleStep(100)
+        self.limit_spin.setValue(200)
+        top.addWidget(self.limit_spin)
+        top.addWidget(QLabel("条"))
+        self.refresh_button = QPushButton("刷新")
+        self.refresh_button.clicked.connect(self.load)
+        top.addWidget(self.refresh_button)
+        top.addStretch(1)
+
+        self.table = make_table(["时间", "用户", "操作", "对象", "记录", "内容"], stretch_column=5)
+        self.table.itemSelectionChanged.connect(self._on_selection)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        self.detail.setPlaceholderText("选中一条日志，在这里查看修改前后的内容。")
+        self.count_label = hint_label()
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(splitter, 1)
+        lay.addWidget(self.count_label)
+        self.load()
+
+    def load(self) -> None:
+        table, limit = self.table_combo.currentData(), self.limit_spin.value()
+        svc = self.desk.audit_log
+        self.worker.run(lambda: svc.entries(table=table, limit=limit), alive(self, self._loaded),
+                        alive(self, lambda exc: self.dialogs.show_error(self, exc, "操作日志载入失败")))
+
+    def _loaded(self, entries: list[AuditEntry]) -> None:
+        self.entries = {e.id: e for e in entries}
+        self.table.blockSignals(True)
+        self.table.clearSelection()  # rows change under it; a stale selection would mislead
+        self.table.setRowCount(len(entries))
+        for row, e in enumerate(entries):
+            fill_row(self.table, row, [fmt_time(e.at), e.username, ACTIONS.get(e.action, e.action),
+                                       table_label(e.table_name), record_label(e), summary(e)], key=e.id)
+        self.table.blockSignals(False)
+        self.detail.clear()
+        self.count_label.setText(f"显示最近 {len(entries)} 条。" if entries else "没有符合条件的日志。")
+
+    def _on_selection(self) -> None:
+        key = selected_key(self.table)
+        e = self.entries.get(key) if key is not None else None
+        self.detail.setPlainText(describe(e) if e else "")
