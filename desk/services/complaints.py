@@ -630,8 +630,8 @@ class ComplaintService(Service):
                 # began, a pause before acceptance) would make every deadline after it wrong.
                 prev = s.execute(
                     select(ComplaintEvent.action, ComplaintEvent.event_date)
-                    .where(ComplaintEvent.complaint_id == comp.id,
-                           or_(ComplaintEvent.from_status.is_(None), ComplaintEvent.from_status != ComplaintEvent.to_status))
+                    .where(ComplaintEvent.complaint_id == comp.id, ComplaintEvent.from_status.is_not(None),
+                           ComplaintEvent.from_status != ComplaintEvent.to_status)
                     .order_by(ComplaintEvent.id.desc()).limit(1)
                 ).first()
                 if prev is not None and on < prev.event_date:
