@@ -597,6 +597,9 @@ class ComplaintService(Service):
                 values["handler_id"] = comp.handler_id
             for k, v in values.items():
                 setattr(comp, k, v)
+            # The rule version is the one in force on the receipt date, so a corrected receipt
+            # date (only possible before acceptance) may move the case across 2026-04-15.
+            comp.rule_version = self.rules().rule_version(comp.received_date)
             comp.business_id = business.id
             comp.business_name = business.name
             comp.parties.clear()
