@@ -377,6 +377,18 @@ def _search_text(c: Complaint, party_names: Sequence[str] = ()) -> str:
     return "\x01".join(normalise_search_text(p) for p in parts if p)
 
 
+def _read_problem(p: Path, exc: OSError) -> str:
+    """Why a file could not be read, in Chinese (strerror is English, or the locale's)."""
+    name = p.name or str(p)
+    if isinstance(exc, FileNotFoundError):
+        return f"找不到文件“{name}”，它可能已被移动或删除"
+    if isinstance(exc, IsADirectoryError):
+        return f"“{name}”是文件夹，请选择文件"
+    if isinstance(exc, PermissionError):
+        return f"没有权限读取“{name}”，请检查文件是否被其他程序占用或受保护"
+    return f"无法读取“{name}”（错误代码 {exc.errno}），请检查文件后重试" if exc.errno else f"无法读取“{name}”，请检查文件后重试"
+
+
 def _perms(role: str) -> frozenset[Perm]:
     try:
         return ROLE_PERMS[Role(role)]
@@ -1124,15 +1136,14 @@ class ComplaintService(Service):
     def add_attachment_file(self, complaint_id: int, path: str | Path, note: str = "") -> AttachmentView:
         p = Path(path)
         try:
+            if p.is_dir():
+                raise IsADirectoryError(path)
             size = p.stat().st_size
-        except OSError as exc:
-            raise ValidationError({"file": f"无法读取“{p.name}”：{exc.strerror or exc}"}, LABELS) from None
-        if size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError({"file": f"“{p.name}”大小为 {size / 1024 / 1024:.1f} MB，超过 20 MB 的上限，未保存"}, LABELS)
-        try:
+            if size > MAX_ATTACHMENT_BYTES:
+                raise ValidationError({"file": f"“{p.name}”大小为 {size / 1024 / 1024:.1f} MB，超过 20 MB 的上限，未保存"}, LABELS)
             data = p.read_bytes()
         except OSError as exc:
-            raise ValidationError({"file": f"无法读取“{p.name}”：{exc.strerror or exc}"}, LABELS) from None
+            raise ValidationError({"file": _read_problem(p, exc)}, LABELS) from None
         return self.add_attachment(complaint_id, p.name, data, note)
 
     def attachment_content(self, attachment_id: int) -> tuple[str, bytes]:
