@@ -260,7 +260,7 @@ def make_table(headers: list[str], stretch_column: int | None = None) -> QTableW
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
+    compact_rows(table)
     table.setAlternatingRowColors(True)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -269,6 +269,13 @@ def make_table(headers: list[str], stretch_column: int | None = None) -> QTableW
     else:
         header.setStretchLastSection(True)
     return table
+
+
+def compact_rows(view: QAbstractItemView) -> None:
+    """Rows one line high (the default leaves much empty space with CJK fonts)."""
+    vh = view.verticalHeader()  # type: ignore[attr-defined]
+    vh.hide()
+    vh.setDefaultSectionSize(view.fontMetrics().height() + 8)
 
 
 def fill_row(table: QTableWidget, row: int, values: list[str], key: Any = None) -> None:

@@ -41,16 +41,26 @@ TABLES = {
     "holiday_override": "节假日",
 }
 
-_COMMON = {"id": "编号", "active": "启用", "note": "备注", "name": "名称"}
+_COMMON = {"active": "启用", "note": "备注", "name": "名称", "id": "编号"}
+
+
+def _with_common(labels: dict[str, str]) -> dict[str, str]:
+    """A service's own labels first (form order), then the common ones it lacks."""
+    return {**labels, **{k: v for k, v in _COMMON.items() if k not in labels}}
+
+
+# In the order the forms show them (the detail pane follows it).
 FIELD_LABELS: dict[str, dict[str, str]] = {
-    "business": {**_COMMON, **_businesses.LABELS},
-    "app_user": {**_COMMON, **_users.LABELS},
-    "office": {**_COMMON, **_offices.LABELS},
+    "business": _with_common(_businesses.LABELS),
+    "app_user": _with_common(_users.LABELS),
+    "office": _with_common(_offices.LABELS),
     "setting": {"key": "设置项", "value": "值"},
-    "vocab_item": {**_COMMON, "kind": "词表", "code": "代码", "parent_id": "上级编号", "sort_order": "排序",
-                   "builtin": "内置"},
+    "vocab_item": {"code": "代码", "name": "名称", "kind": "词表", "parent_id": "上级编号", "active": "启用",
+                   "builtin": "内置", "sort_order": "排序", "note": "备注", "id": "编号"},
     "holiday_override": {"day": "日期", "is_workday": "安排", "name": "名称"},
 }
+# Left out of the one-line summary: already in the 记录 column, or noise there.
+_SUMMARY_SKIP = {"id", "name", "display_name", "username", "code", "day", "key", "parent_id", "sort_order", "builtin"}
 # Bookkeeping columns that say nothing to the reader.
 HIDDEN_FIELDS = {"version", "created_at", "updated_at", "search_name"}
 
@@ -82,18 +92,36 @@ def value_text(table: str, field: str, value: Any) -> str:
     return show_value(value)
 
 
-def record_label(e: AuditEntry) -> str:
-    """The row as a person names it: a setting's label, else its number plus name."""
+_NAME_KEYS = ("name", "display_name", "username", "code")
+
+
+def known_names(entries: list[AuditEntry]) -> dict[tuple[str, str], str]:
+    """(table, row) → a name seen in any listed entry, so an update that changed only the
+    address still says which business it was."""
+    names: dict[tuple[str, str], str] = {}
+    for e in reversed(entries):  # oldest first, newest names win
+        for snap in (e.before, e.after):
+            for key in _NAME_KEYS:
+                if snap and snap.get(key):
+                    names[(e.table_name, e.row_id)] = str(snap[key])
+                    break
+    return names
+
+
+def record_label(e: AuditEntry, names: dict[tuple[str, str], str] | None = None) -> str:
+    """The row as a person names it: a setting's label, a vocabulary code, else its number
+    plus name."""
     if e.table_name == "setting":
         defn = REGISTRY.get(e.row_id)
         return defn.label if defn else e.row_id
     snap = e.after or e.before or {}
     if e.table_name == "vocab_item" and snap.get("code"):
         return f"{snap['code']}　{snap.get('name', '')}".strip()
-    for key in ("name", "display_name", "username", "code"):
-        if snap.get(key):
-            return f"{e.row_id}　{snap[key]}"
-    return e.row_id
+    if e.table_name == "holiday_override":
+        return e.row_id + (f"　{snap['name']}" if snap.get("name") else "")
+    name = next((str(snap[k]) for k in _NAME_KEYS if snap.get(k)), None)
+    name = name or (names or {}).get((e.table_name, e.row_id))
+    return f"{e.row_id}　{name}" if name else e.row_id
 
 
 def _visible(values: dict[str, Any] | None, table: str = "") -> dict[str, Any]:
@@ -113,9 +141,8 @@ def summary(e: AuditEntry) -> str:
         return "；".join(parts)
     if e.action in ("insert", "delete"):
         snap = _visible(e.after if e.action == "insert" else e.before, t)
-        skip = {"id", "name", "display_name", "username", "code", "day"}
         return "；".join(f"{field_label(t, k)}：{value_text(t, k, v)}" for k, v in snap.items()
-                        if k not in skip and v not in (None, ""))
+                        if k not in _SUMMARY_SKIP and v not in (None, ""))
     if e.action in ("view", "export"):
         return "；".join(f"{k}：{show_value(v)}" for k, v in (e.after or {}).items())
     return ""
@@ -195,12 +222,13 @@ class AuditPage(QWidget):
 
     def _loaded(self, entries: list[AuditEntry]) -> None:
         self.entries = {e.id: e for e in entries}
+        names = known_names(entries)
         self.table.blockSignals(True)
         self.table.clearSelection()  # rows change under it; a stale selection would mislead
         self.table.setRowCount(len(entries))
         for row, e in enumerate(entries):
             fill_row(self.table, row, [fmt_time(e.at), e.username, ACTIONS.get(e.action, e.action),
-                                       table_label(e.table_name), record_label(e), summary(e)], key=e.id)
+                                       table_label(e.table_name), record_label(e, names), summary(e)], key=e.id)
         self.table.blockSignals(False)
         self.detail.clear()
         self.count_label.setText(f"显示最近 {len(entries)} 条。" if entries else "没有符合条件的日志。")

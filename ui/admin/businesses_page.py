@@ -26,7 +26,16 @@ from desk.errors import ConflictError, NotFound, ValidationError
 from desk.facade import Desk
 from desk.roles import Perm
 from desk.services.businesses import LABELS, BusinessInput, BusinessView
-from ui.admin._form import ConflictBanner, FieldSet, alive, get_text, hint_label, multiline, set_text
+from ui.admin._form import (
+    ConflictBanner,
+    FieldSet,
+    alive,
+    compact_rows,
+    get_text,
+    hint_label,
+    multiline,
+    set_text,
+)
 from ui.dialogs import Dialogs
 from ui.worker import Worker
 
@@ -187,7 +196,7 @@ class BusinessesPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
+        compact_rows(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -109,6 +110,9 @@ class CalendarPage(QWidget):
 
         # left: the year's entries and the editor for one day
         self.table = make_table(["日期", "星期", "安排", "名称"], stretch_column=3)
+        for col, chars in ((0, 10), (1, 5), (2, 4)):  # steady widths, even while the table is empty
+            self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            self.table.setColumnWidth(col, self.fontMetrics().horizontalAdvance("0") * chars + 24)
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.count_label = hint_label()
         edit_box = QGroupBox("录入或修改一天")

@@ -70,7 +70,14 @@ class ProfilePage(QWidget):
         self.defs = [d for d in REGISTRY.values() if d.key.startswith(tuple(prefixes))]
         self.labels = {d.key: d.label for d in self.defs}
 
-        outer = QVBoxLayout(self)
+        # A readable column: very long input lines on a wide window are hard to scan.
+        column = QWidget()
+        column.setMaximumWidth(880)
+        page = QHBoxLayout(self)
+        page.addWidget(column, 1)
+        page.addStretch(0)
+        outer = QVBoxLayout(column)
+        outer.setContentsMargins(0, 0, 0, 0)
         self.banner = ConflictBanner()
         self.banner.reload_requested.connect(self.load)
         outer.addWidget(self.banner)
@@ -84,7 +91,6 @@ class ProfilePage(QWidget):
             groups.setdefault(d.group, []).append(d)
         for group, defs in groups.items():
             box = QGroupBox(group)
-            box.setMaximumWidth(820)  # very long input lines are hard to read
             form = QFormLayout(box)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             fs = FieldSet(form, self.labels)
@@ -99,6 +105,11 @@ class ProfilePage(QWidget):
             self.fieldsets.append(fs)
             bl.addWidget(box)
         bl.addStretch(1)
+        # One label column across the groups, so the editors line up.
+        captions = [c for fs in self.fieldsets for c in fs.captions.values()]
+        width = max((c.sizeHint().width() for c in captions), default=0)
+        for c in captions:
+            c.setMinimumWidth(width)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
