@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -168,6 +168,12 @@ class Desk:
         except OperationalError as exc:
             session.rollback()
             raise DatabaseOpenError(explain_db_error(exc, self.url)) from exc
+        except DataError as exc:
+            # Last line of defence (services check lengths first): PostgreSQL refuses a value
+            # too long for its column, SQLite would have stored it.
+            session.rollback()
+            log.warning("data error: %s", exc)
+            raise DeskError("保存失败：有内容超出了允许的长度或格式，请检查后重试。") from exc
         except BaseException:
             session.rollback()
             raise
