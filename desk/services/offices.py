@@ -72,6 +72,8 @@ class OfficeService(Service):
         c = Checker(LABELS)
         code = c.check("code", check_office_code, inp.code)
         name = c.check("name", required_text, inp.name, max_len=100)
+        if len(inp.address.strip()) > 200:
+            c.add("address", "不能超过200个字")
         if inp.kind not in OFFICE_KINDS:
             c.add("kind", "请选择单位类型")
         phone = ""
@@ -81,8 +83,22 @@ class OfficeService(Service):
             c.add("code", f"简码“{code}”已被其他单位使用")
         if inp.parent_id is not None and (inp.parent_id == own_id or s.get(Office, inp.parent_id) is None):
             c.add("parent_id", "上级单位无效")
+        elif inp.parent_id is not None and own_id is not None and self._is_below(s, inp.parent_id, own_id):
+            c.add("parent_id", "不能把下级单位设为上级单位")
         c.raise_if_any()
         return dict(code=code, name=name, kind=inp.kind, parent_id=inp.parent_id, address=inp.address.strip(), phone=phone, active=inp.active)
+
+    @staticmethod
+    def _is_below(s, office_id: int, ancestor_id: int) -> bool:  # type: ignore[no-untyped-def]
+        """True if ``ancestor_id`` is among the parents of ``office_id`` (a loop would follow)."""
+        seen: set[int] = set()
+        current = s.get(Office, office_id)
+        while current is not None and current.id not in seen:
+            if current.id == ancestor_id:
+                return True
+            seen.add(current.id)
+            current = s.get(Office, current.parent_id) if current.parent_id is not None else None
+        return False
 
     def create(self, inp: OfficeInput) -> OfficeView:
         self.desk.require(Perm.MANAGE_OFFICES)
