@@ -91,6 +91,10 @@ class CalendarService(Service):
             raise ValidationError({"file": str(exc)}, {"file": "节假日文件"}) from None
         if not lines:
             raise ValidationError({"file": "文件中没有任何日期"}, {"file": "节假日文件"})
+        for line in lines:
+            # The name column holds 40 characters (PostgreSQL refuses more).
+            if len(line.name) > 40:
+                raise ValidationError({"file": f"{line.date:%Y-%m-%d} 的名称超过40个字"}, {"file": "节假日文件"})
         with self.desk.write() as s:
             for line in lines:
                 o = s.get(HolidayOverride, line.date)
