@@ -121,6 +121,10 @@ class VocabService(Service):
             if item is None:
                 raise NotFound("找不到该项")
             check_version("分类", started_from.version, item, view_of(VocabView, item), started_from)
+            # Same rule as add(): two items of one list under one parent never share a name.
+            parent = VocabItem.parent_id.is_(None) if item.parent_id is None else VocabItem.parent_id == item.parent_id
+            if s.scalar(select(VocabItem.id).where(VocabItem.kind == item.kind, VocabItem.name == clean, parent, VocabItem.id != item.id)):
+                raise ValidationError({"name": f"“{clean}”已存在"}, {"name": "名称"})
             item.name = clean
             s.flush()
             return view_of(VocabView, item)
