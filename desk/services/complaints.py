@@ -330,6 +330,18 @@ SORT_COLUMNS = {
 }
 
 
+def _order(sort: str, descending: bool) -> list:
+    """ORDER BY for the case list. Empty values (no deadline, no handler) go last either way:
+    SQLite sorts NULL first and PostgreSQL last, so without this the same list came out in a
+    different order on the two databases. NOT NULL columns keep a plain ORDER BY so the index
+    still serves the default sort."""
+    col = SORT_COLUMNS.get(sort, Complaint.received_at)
+    key = col.desc() if descending else col.asc()
+    if col.nullable:
+        key = key.nulls_last()
+    return [key, Complaint.id.desc() if descending else Complaint.id.asc()]
+
+
 @dataclass(frozen=True)
 class IntakeWarning:
     kind: str  # open_same_phone | group | profit_seeking
@@ -932,18 +944,14 @@ class ComplaintService(Service):
     def query_ids(self, f: ComplaintFilter = ComplaintFilter(), sort: str = "received_at", descending: bool = True) -> list[int]:
         """Ids of the matching cases in display order; rows are fetched per page with rows()."""
         self.desk.require_login()
-        col = SORT_COLUMNS.get(sort, Complaint.received_at)
-        order = [col.desc(), Complaint.id.desc()] if descending else [col.asc(), Complaint.id.asc()]
-        q = self._filtered(select(Complaint.id), f).order_by(*order)
+        q = self._filtered(select(Complaint.id), f).order_by(*_order(sort, descending))
         with self.desk.read() as s:
             return list(s.scalars(q))
 
     def first_page(self, f: ComplaintFilter = ComplaintFilter(), sort: str = "received_at", descending: bool = True, limit: int = 100) -> list[ComplaintRow]:
         """The first rows of a search directly (LIMIT), for showing results before all ids arrive."""
         self.desk.require_login()
-        col = SORT_COLUMNS.get(sort, Complaint.received_at)
-        order = [col.desc(), Complaint.id.desc()] if descending else [col.asc(), Complaint.id.asc()]
-        q = self._filtered(select(Complaint.id), f).order_by(*order).limit(limit)
+        q = self._filtered(select(Complaint.id), f).order_by(*_order(sort, descending)).limit(limit)
         with self.desk.read() as s:
             ids = list(s.scalars(q))
         return self.rows(ids)
