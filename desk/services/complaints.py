@@ -1066,17 +1066,24 @@ class ComplaintService(Service):
                         "profit_seeking", f"同一地址{PROFIT_WINDOW_DAYS}天内有{len(recent)}件不同投诉人的投诉，请核实（《办法》第十七条）。",
                         tuple(r.case_no for r in recent)))
             if inp.business_id is not None and inp.category_code:
-                since = received - dt.timedelta(days=GROUP_WINDOW_DAYS)
-                rows = s.execute(
-                    select(Complaint.case_no).where(
+                # Any 30-day span holding this complaint and two others: also a case entered
+                # late (a letter received before the others) completes a group.
+                window = dt.timedelta(days=GROUP_WINDOW_DAYS)
+                near = s.execute(
+                    select(Complaint.case_no, Complaint.received_date).where(
                         Complaint.business_id == inp.business_id, Complaint.category_code == inp.category_code,
-                        Complaint.received_date >= since, Complaint.received_date <= received, not_self,
-                    )
+                        Complaint.received_date >= received - window, Complaint.received_date <= received + window, not_self,
+                    ).order_by(Complaint.received_date, Complaint.id)
                 ).all()
-                if len(rows) + 1 >= GROUP_THRESHOLD:
+                best: list = []
+                for start in [received] + [r.received_date for r in near if r.received_date < received]:
+                    inside = [r for r in near if start <= r.received_date <= start + window]
+                    if len(inside) > len(best):
+                        best = inside
+                if len(best) + 1 >= GROUP_THRESHOLD:
                     out.append(IntakeWarning(
-                        "group", f"{GROUP_WINDOW_DAYS}天内该经营者同类投诉已有{len(rows)}件，可能是群体性投诉，请考虑合并处理或按共同投诉办理。",
-                        tuple(r.case_no for r in rows)))
+                        "group", f"{GROUP_WINDOW_DAYS}天内该经营者同类投诉已有{len(best)}件，可能是群体性投诉，请考虑合并处理或按共同投诉办理。",
+                        tuple(r.case_no for r in best)))
         return out
 
     # -- worklist -------------------------------------------------------------------------------------
