@@ -53,6 +53,7 @@ from desk.validators import (
     required_text,
     resident_id,
 )
+from desk.workcal import WorkCalendar
 from desk.workflow import (
     OPEN_STATUSES,
     REFERRAL_KINDS,
@@ -802,8 +803,13 @@ class ComplaintService(Service):
     def _recompute_due(self, s: Session, comp: Complaint) -> None:
         s.flush()
         pauses = [(p.start, p.end) for p in s.scalars(select(ComplaintPause).where(ComplaintPause.complaint_id == comp.id))]
+        self._apply_due(comp, pauses, self.desk.calendar.calendar(), self.rules())
+
+    @staticmethod
+    def _apply_due(comp: Complaint, pauses: Sequence[tuple[dt.date, dt.date | None]], cal: WorkCalendar, rules: DeadlineRules) -> bool:
+        """Store the case's current deadline; True if it changed."""
         due = current_due(
-            self.desk.calendar.calendar(),
+            cal,
             status=comp.status,
             rule_version=comp.rule_version,
             received_date=comp.received_date,
@@ -811,11 +817,55 @@ class ComplaintService(Service):
             mediation_ended_date=comp.mediation_ended_date,
             termination_notified_date=comp.termination_notified_date,
             pauses=pauses,
-            rules=self.rules(),
+            rules=rules,
         )
+        if (comp.due_kind, comp.due_date, bool(comp.due_provisional)) == (due.kind, due.date, due.provisional):
+            return False
         comp.due_kind = due.kind
         comp.due_date = due.date
         comp.due_provisional = due.provisional
+        return True
+
+    def recompute_due_dates(self) -> int:
+        """Recompute the stored deadlines after the holiday calendar changed (an override
+        entered, or a chinese_calendar release covering a new year): every case still waiting
+        for a step, and every unanswered referral whose reply date was computed provisionally.
+        Deadlines are stored so the worklist and the overdue filter stay one indexed
+        comparison; without this they kept the old dates (and the 暂定 mark) until each case's
+        next step. Uses the current deadline settings, as every step does. Returns how many
+        cases and referrals changed."""
+        self.desk.require_login()
+        self.desk.calendar.invalidate()
+        cal = self.desk.calendar.calendar()
+        rules = self.rules()
+        waiting = [Status.REGISTERED.value, Status.ACCEPTED.value, Status.MEDIATING.value, Status.TERMINATED.value]
+        for attempt in range(3):
+            try:
+                with self.desk.write() as s:
+                    changed = 0
+                    pauses: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+                    q = (select(ComplaintPause.complaint_id, ComplaintPause.start, ComplaintPause.end)
+                         .join(Complaint, Complaint.id == ComplaintPause.complaint_id).where(Complaint.status.in_(waiting)))
+                    for cid, start, end in s.execute(q):
+                        pauses.setdefault(cid, []).append((start, end))
+                    for comp in s.scalars(select(Complaint).where(Complaint.status.in_(waiting))):
+                        changed += self._apply_due(comp, pauses.get(comp.id, []), cal, rules)
+                    for r in s.scalars(select(Referral).where(
+                        Referral.replied_date.is_(None), Referral.reply_due_provisional.is_(True),
+                        Referral.kind.in_(("transfer", "enforcement")),
+                    )):
+                        due = referral_reply_due(cal, r.sent_date, r.kind, rules)
+                        if (r.reply_due, r.reply_due_provisional) != (due.date, due.provisional):
+                            r.reply_due, r.reply_due_provisional = due.date, due.provisional
+                            changed += 1
+                    s.flush()
+                return changed
+            except ConflictError:
+                # Someone saved one of these cases meanwhile; their step recomputed it, so
+                # start again from the fresh rows.
+                if attempt == 2:
+                    raise
+        return 0
 
     def _event(self, s: Session, comp: Complaint, action: str, before: str | None, after: str | None, on: dt.date, detail: str) -> None:
         a = self.desk.actor
