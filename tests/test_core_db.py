@@ -1,0 +1,151 @@
+"""Engine settings and the unit-of-work wrappers, on real SQLite files and PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+from conftest import open_as_admin
+from sqlalchemy import select, text
+
+from desk.db import is_sqlite, make_engine, normalise_url
+from desk.errors import DeskError, ValidationError
+from desk.facade import Desk
+from desk.models import AuditLog, Business
+from desk.services.businesses import BusinessInput
+
+
+def test_sqlite_connection_settings(sqlite_desk: Desk) -> None:
+    for ctx in (sqlite_desk.read, sqlite_desk.write):
+        with ctx() as s:
+            assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert s.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+
+
+def test_sqlite_write_takes_the_lock_at_begin(sqlite_url: str) -> None:
+    d = open_as_admin(sqlite_url)
+    path = normalise_url(sqlite_url).database
+    try:
+        with d.write() as s:
+            s.execute(select(Business.id)).all()  # only a read so far
+            other = sqlite3.connect(path, timeout=0)
+            try:
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.execute("BEGIN IMMEDIATE")
+            finally:
+                other.close()
+        # Released at the end of the block.
+        other = sqlite3.connect(path, timeout=0)
+        other.execute("BEGIN IMMEDIATE")
+        other.rollback()
+        other.close()
+    finally:
+        d.close()
+
+
+def test_sqlite_second_writer_waits_and_readers_do_not(sqlite_url: str) -> None:
+    a = open_as_admin(sqlite_url)
+    b = open_as_admin(sqlite_url)
+    try:
+        first = a.businesses.create(BusinessInput(name="先登记的经营者"))
+        holding = threading.Event()
+        errors: list[BaseException] = []
+
+        def hold() -> None:
+            try:
+                with a.write() as s:
+                    s.get(Business, first.id).note = "第一位用户正在保存"  # type: ignore[union-attr]
+                    s.flush()
+                    holding.set()
+                    time.sleep(0.3)
+            except BaseException as exc:  # noqa: BLE001 - reported by the assert below
+                errors.append(exc)
+                holding.set()
+
+        t = threading.Thread(target=hold)
+        t.start()
+        assert holding.wait(5)
+        started = time.monotonic()
+        # A reader is not blocked by the open write transaction (WAL) and sees committed data.
+        assert [x.note for x in b.businesses.search("先登记")] == [""]
+        assert time.monotonic() - started < 0.2
+        # A second writer waits for the lock (busy_timeout) instead of failing at once.
+        created = b.businesses.create(BusinessInput(name="后登记的经营者"))
+        waited = time.monotonic() - started
+        t.join()
+        assert not errors
+        assert waited >= 0.15
+        assert {x.name for x in a.businesses.search("")} == {"先登记的经营者", "后登记的经营者"}
+        assert b.businesses.get(first.id).note == "第一位用户正在保存"
+        assert created.id != first.id
+    finally:
+        a.close()
+        b.close()
+
+
+@pytest.mark.pg
+def test_postgres_connection_settings(pg_url: str) -> None:
+    d = open_as_admin(pg_url)
+    try:
+        with d.read() as s:
+            assert s.execute(text("SHOW statement_timeout")).scalar() == "1min"
+            assert s.execute(text("SHOW application_name")).scalar() == "cadesk"
+    finally:
+        d.close()
+
+
+def test_write_rolls_back_everything_on_error(desk: Desk) -> None:
+    with pytest.raises(RuntimeError):
+        with desk.write() as s:
+            s.add(Business(name="不该留下", search_name="不该留下"))
+            s.flush()
+            raise RuntimeError("boom")
+    assert desk.businesses.count() == 0
+    with desk.read() as s:
+        assert s.scalar(select(AuditLog).where(AuditLog.table_name == "business")) is None
+
+
+def test_database_refusals_become_chinese_messages(desk: Desk) -> None:
+    # Constraint violation below the services' own checks: a clear message, nothing saved.
+    with pytest.raises(DeskError) as err:
+        with desk.write() as s:
+            s.add(Business(name="甲", search_name="甲", credit_code="91350100M000100Y43"))
+            s.add(Business(name="乙", search_name="乙", credit_code="91350100M000100Y43"))
+    assert "重复" in str(err.value)
+    assert desk.businesses.count() == 0
+
+
+def test_overlong_text_is_a_field_message_not_a_crash(desk: Desk) -> None:
+    # PostgreSQL enforces VARCHAR lengths; the services must check before the database does.
+    with pytest.raises(ValidationError) as err:
+        desk.businesses.create(BusinessInput(name="超长地址的经营者", address="地" * 201))
+    assert "address" in err.value.fields and "地址" in str(err.value)
+    assert desk.businesses.count() == 0
+
+
+def test_helpers() -> None:
+    assert is_sqlite("sqlite:///x.sqlite3")
+    assert not is_sqlite("postgresql://a@b/c")
+    assert normalise_url("postgresql://a@b/c").drivername == "postgresql+psycopg"
+    eng = make_engine("sqlite://")
+    try:
+        with eng.connect() as c:
+            assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        eng.dispose()
+
+
+@pytest.mark.pg
+def test_postgres_value_too_long_is_a_chinese_message(pg_url: str) -> None:
+    d = open_as_admin(pg_url)
+    try:
+        with pytest.raises(DeskError) as err:
+            with d.write() as s:
+                s.add(Business(name="名" * 201, search_name="x"))
+        assert "长度" in str(err.value)
+        assert d.businesses.count() == 0
+    finally:
+        d.close()
