@@ -64,6 +64,9 @@ def explain_db_error(exc: BaseException, url: str) -> str:
         return "PostgreSQL 服务器拒绝登录：用户名或密码错误。"
     if "does not exist" in low and "database" in low:
         return "PostgreSQL 服务器上没有这个数据库，请检查数据库名称，或请管理员先建立数据库。"
+    # Before the generic "timeout": a query cancelled by statement_timeout is not a network problem.
+    if "statement timeout" in low or "canceling statement" in low:
+        return "数据库操作超时（服务器繁忙或操作量太大），请稍后再试。"
     if "timeout" in low or "timed out" in low:
         return "连接 PostgreSQL 服务器超时：请检查服务器地址、端口和网络。"
     if "connection refused" in low or "could not connect" in low or "no route" in low:
@@ -72,8 +75,8 @@ def explain_db_error(exc: BaseException, url: str) -> str:
         return "找不到 PostgreSQL 服务器：服务器地址（主机名）无法解析。"
     if "no pg_hba.conf entry" in low:
         return "PostgreSQL 服务器不允许本机连接（pg_hba.conf），请管理员放行本机地址。"
-    if "statement timeout" in low or "canceling statement" in low:
-        return "数据库操作超时，请稍后再试。"
+    if "permission denied" in low:
+        return "PostgreSQL 用户的权限不够（不能建表或读写数据），请管理员给这个用户授予该数据库的权限。"
     return f"数据库出错：{msg}"
 
 
