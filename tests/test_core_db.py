@@ -149,3 +149,26 @@ def test_postgres_value_too_long_is_a_chinese_message(pg_url: str) -> None:
         assert d.businesses.count() == 0
     finally:
         d.close()
+
+
+@pytest.mark.pg
+def test_postgres_statement_timeout_is_not_called_a_network_problem(pg_url: str) -> None:
+    from desk.errors import DatabaseOpenError
+
+    d = open_as_admin(pg_url)
+    try:
+        with pytest.raises(DatabaseOpenError) as err:
+            with d.read() as s:
+                s.execute(text("SET LOCAL statement_timeout = 50"))
+                s.execute(text("SELECT pg_sleep(2)"))
+        assert "操作超时" in str(err.value) and "网络" not in str(err.value)
+        assert d.businesses.count() == 0  # the desk is still usable
+    finally:
+        d.close()
+
+
+def test_explain_permission_denied() -> None:
+    from desk.facade import explain_db_error
+
+    msg = explain_db_error(Exception("permission denied for schema public"), "postgresql://u@h/db")
+    assert "权限" in msg
