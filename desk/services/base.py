@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from desk.errors import ConflictError, ValidationError
@@ -51,16 +51,27 @@ class Checker:
             raise ValidationError(self.errors, self.labels)
 
 
-def check_version(kind: str, expected_version: int, current: Any, view: Any, started_from: Any | None) -> None:
-    """Refuse to save over a change made meanwhile, saying which fields changed."""
+def check_version(
+    kind: str,
+    expected_version: int,
+    current: Any,
+    view: Any,
+    started_from: Any | None,
+    *,
+    ignore: Collection[str] = (),
+) -> None:
+    """Refuse to save over a change made meanwhile, saying which fields changed. Changes to
+    the ``ignore`` fields alone (bookkeeping such as a user's last login) are not a conflict."""
     if current.version == expected_version:
         return
     changed: dict[str, tuple[Any, Any]] = {}
     if started_from is not None:
         for f in dataclasses.fields(view):
-            if f.name in ("version", "updated_at", "created_at"):
+            if f.name in ("version", "updated_at", "created_at") or f.name in ignore:
                 continue
             a, b = getattr(started_from, f.name, None), getattr(view, f.name)
             if a != b:
                 changed[f.name] = (a, b)
+        if ignore and not changed:
+            return
     raise ConflictError(f"这条{kind}记录在您编辑期间已被其他用户修改，您的修改尚未保存。", current=view, changed=changed)

@@ -14,6 +14,8 @@ from desk.services.auth import check_username, hash_password, password_problem
 from desk.services.base import Checker, Service, check_version, view_of
 from desk.validators import required_text
 
+# Set by logging in, not by editing the account.
+BOOKKEEPING = ("locked_until", "last_login_at")
 LABELS = {"username": "用户名", "display_name": "姓名", "role": "角色", "office_id": "所属单位", "password": "密码"}
 
 
@@ -87,7 +89,8 @@ class UserService(Service):
             u = s.get(User, user_id)
             if u is None:
                 raise NotFound("找不到该用户")
-            check_version("用户", started_from.version, u, view_of(UserView, u), started_from)
+            # Every login or wrong password bumps the row's version; that is not an edit.
+            check_version("用户", started_from.version, u, view_of(UserView, u), started_from, ignore=BOOKKEEPING)
             values = self._check(inp, s, user_id)
             losing_admin = u.role == Role.ADMIN.value and u.active and (values["role"] != Role.ADMIN.value or not values["active"])
             if losing_admin and self._active_admins(s) <= 1:
