@@ -151,3 +151,31 @@ def test_settings_conflict(two_desks: tuple[Desk, Desk]) -> None:
     saved = b.settings.save({"office.name": "太和县消协"}, started_from=fresh)
     assert saved.values["office.name"] == "太和县消协"
     assert saved.versions["office.name"] == fresh.versions["office.name"] + 1
+
+
+def test_user_logging_in_is_not_an_edit_conflict(sqlite_url: str) -> None:
+    from desk.errors import AuthError
+    from desk.services.users import UserInput
+
+    a = open_as_admin(sqlite_url)
+    b = open_as_admin(sqlite_url)
+    try:
+        office = a.offices.list()[0]
+        u = a.users.create(UserInput("lisi", "李四", "handler", office.id, password="lisi-pass-1"))
+        stale_b = next(x for x in b.users.list() if x.id == u.id)
+        clerk = Desk.open(sqlite_url)
+        with pytest.raises(AuthError):
+            clerk.auth.login("lisi", "wrong-pass-1")
+        clerk.auth.login("lisi", "lisi-pass-1")
+        clerk.close()
+        # The admin's view predates two logins: saving it is still fine.
+        saved = a.users.update(u.id, u, UserInput("lisi", "李四", "secretary", office.id))
+        assert saved.role == "secretary" and saved.last_login_at is not None
+        # A real edit by another admin meanwhile is a conflict, naming the field.
+        with pytest.raises(ConflictError) as err:
+            b.users.update(u.id, stale_b, UserInput("lisi", "李四（新）", "handler", office.id))
+        assert set(err.value.changed) == {"role"}
+        assert next(x for x in a.users.list() if x.id == u.id).display_name == "李四"
+    finally:
+        a.close()
+        b.close()
