@@ -700,6 +700,8 @@ class ComplaintService(Service):
             elif action == "terminate":
                 comp.termination_ground_code = inp.ground_code
                 comp.mediation_ended_date = on
+                # A reopened case terminated again needs a new notice to both parties.
+                comp.termination_notified_date = None
                 self._close_open_pause(s, comp, on)
                 detail_parts.append(f"理由：{ground_name}")
             elif action == "notify_termination":
