@@ -610,6 +610,9 @@ class ComplaintService(Service):
             comp = self._get(s, complaint_id)
             if comp.version != started_from.version:
                 check_version("投诉", started_from.version, comp, self._view(s, comp, log=False), started_from)
+            if comp.status == Status.ARCHIVED:
+                # The archived file (案卷) is final; corrections go through 重新打开 with a reason.
+                raise DeskError(f"案件已归档（归档号 {comp.archive_no}），不能修改登记信息；如需更正，请由秘书长或管理员重新打开案件")
             values, parties, c = self._validate(s, inp, editing=comp)
             c.raise_if_any()
             business = values.pop("_business")
