@@ -115,7 +115,10 @@ class AuthService(Service):
     def login(self, username: str, password: str) -> Actor:
         now = clock.now()
         with self.desk.write() as s:
-            user = s.scalar(select(User).where(User.username == username.strip()))
+            # FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises): attempts on
+            # one account at the same moment queue up, so each counts and none fails with a
+            # version conflict.
+            user = s.scalar(select(User).where(User.username == username.strip()).with_for_update())
             if user is None or not user.active:
                 # Same words for an unknown user as for a wrong password: don't confirm names.
                 raise AuthError("用户名或密码错误" if user is None else "该账户已停用，请联系管理员")
