@@ -210,3 +210,36 @@ def test_system_actor_and_not_logged_in(sqlite_url: str) -> None:
         assert [u.username for u in d.users.list()] == ["admin"]
     finally:
         d.close()
+
+
+@pytest.mark.pg
+def test_concurrent_wrong_passwords_all_count(pg_url: str) -> None:
+    """Two desks typing a wrong password at the same moment: both are told so (not a
+    "record changed" conflict) and both attempts count towards the lock."""
+    import threading
+
+    open_as_admin(pg_url).close()
+    desks = [Desk.open(pg_url) for _ in range(3)]
+    barrier = threading.Barrier(len(desks))
+    errors: list[BaseException] = []
+
+    def attempt(d: Desk) -> None:
+        barrier.wait()
+        try:
+            d.auth.login("admin", "wrong-password-x")
+        except BaseException as exc:  # noqa: BLE001 - checked below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=attempt, args=(d,)) for d in desks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    try:
+        assert len(errors) == len(desks)
+        assert all(isinstance(e, AuthError) for e in errors), [type(e).__name__ for e in errors]
+        with desks[0].read() as s:
+            assert s.scalar(select(User.failed_attempts).where(User.username == "admin")) == len(desks)
+    finally:
+        for d in desks:
+            d.close()
