@@ -965,7 +965,13 @@ class ComplaintService(Service):
         actor = self.desk.actor
         if actor is None:
             return []
-        return [(t.action, t.label, t.needs) for t in available_actions(view.status, _perms(actor.role))]
+        out = []
+        for t in available_actions(view.status, _perms(actor.role)):
+            # Offer only the steps the case's clock allows: act() would refuse the others.
+            if (t.action == "pause" and view.paused_since) or (t.action == "resume" and not view.paused_since):
+                continue
+            out.append((t.action, t.label, t.needs))
+        return out
 
     # -- the case list -------------------------------------------------------------------------
     def _filtered(self, q: Select, f: ComplaintFilter) -> Select:
