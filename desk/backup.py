@@ -173,6 +173,28 @@ def inspect_backup(path: Path) -> BackupInfo:
 class RestoreResult:
     restored_from: Path
     previous_saved_to: Path | None
+    # A damaged SQLite file that could not be backed up is moved here instead.
+    damaged_saved_to: Path | None = None
+
+
+def _move_damaged_aside(live: Path) -> Path:
+    """Move an unreadable database file (and its journal files) into the backups folder, so the
+    restore can start from a clean file and the damaged one is kept for inspection."""
+    dst = paths.backup_dir() / f"damaged-{_stamp()}-{live.name}"
+    try:
+        shutil.move(live, dst)
+        for suffix in ("-wal", "-journal"):
+            companion = live.with_name(live.name + suffix)
+            if companion.exists():
+                shutil.move(companion, dst.with_name(dst.name + suffix))
+        shm = live.with_name(live.name + "-shm")
+        if shm.exists():
+            shm.unlink()
+    except OSError as exc:
+        raise DatabaseOpenError(
+            f"损坏的数据库文件正被其他程序使用，无法替换（{live}）。请关闭所有消协工作台窗口后再恢复。"
+        ) from exc
+    return dst
 
 
 def restore(url: str, src: Path) -> RestoreResult:
@@ -183,17 +205,24 @@ def restore(url: str, src: Path) -> RestoreResult:
     info = inspect_backup(src)
     u = normalise_url(url)
     aside: Path | None = None
-    if u.get_backend_name() == "sqlite" and u.database:
+    damaged: Path | None = None
+    live = Path(u.database) if u.get_backend_name() == "sqlite" and u.database else None
+    if live is not None:
         # Restoring onto a new computer: the data folder may not exist yet.
-        Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+        live.parent.mkdir(parents=True, exist_ok=True)
     engine = make_maintenance_engine(u)
     try:
         with engine.connect() as conn:
             has_schema = migrate.current_revision(conn) is not None
     except Exception as exc:  # noqa: BLE001 - reported to the user as a clear message
-        from desk.facade import explain_db_error
+        engine.dispose()
+        if live is None or not live.is_file():
+            from desk.facade import explain_db_error
 
-        raise DatabaseOpenError(f"无法打开要恢复到的数据库。{explain_db_error(exc, url)}") from exc
+            raise DatabaseOpenError(f"无法打开要恢复到的数据库。{explain_db_error(exc, url)}") from exc
+        # A damaged file is exactly what a restore is for (Desk.open tells the user so).
+        damaged = _move_damaged_aside(live)
+        has_schema = False
     finally:
         engine.dispose()
     if has_schema:
@@ -213,7 +242,7 @@ def restore(url: str, src: Path) -> RestoreResult:
             _sqlite_overwrite(work, Path(u.database or ""))
         else:
             _restore_into_postgres(u.render_as_string(hide_password=False), work)
-    return RestoreResult(restored_from=info.path, previous_saved_to=aside)
+    return RestoreResult(restored_from=info.path, previous_saved_to=aside, damaged_saved_to=damaged)
 
 
 def _restore_into_postgres(url: str, work: Path) -> None:
