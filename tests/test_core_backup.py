@@ -13,6 +13,7 @@ from sqlalchemy import text
 from desk import backup, migrate, paths
 from desk.backup import BackupError, inspect_backup
 from desk.db import is_sqlite, normalise_url
+from desk.errors import DatabaseOpenError
 from desk.facade import Desk
 from desk.services.businesses import BusinessInput
 from desk.services.offices import OfficeInput
@@ -204,3 +205,30 @@ def test_restore_migrates_an_older_backup(
     finally:
         d.close()
     assert inspect_backup(old).revision != new_rev  # the backup file itself is left as it was
+
+
+def test_restore_over_a_damaged_file(sqlite_url: str, tmp_path: Path) -> None:
+    """Desk.open tells the user to restore a backup when the file is damaged: restore must then
+    work, keeping the damaged file aside."""
+    d = open_as_admin(sqlite_url)
+    d.businesses.create(BusinessInput(name="损坏前备份的经营者"))
+    bk = tmp_path / "bk.sqlite3"
+    backup.backup(sqlite_url, bk)
+    d.close()
+    live = Path(normalise_url(sqlite_url).database or "")
+    for companion in live.parent.glob(live.name + "-*"):
+        companion.unlink()
+    garbage = b"\x00garbage" * 4096
+    live.write_bytes(garbage)
+    with pytest.raises(DatabaseOpenError, match="恢复备份"):
+        Desk.open(sqlite_url)
+
+    result = backup.restore(sqlite_url, bk)
+    assert result.previous_saved_to is None
+    assert result.damaged_saved_to is not None and result.damaged_saved_to.parent == paths.backup_dir()
+    assert result.damaged_saved_to.read_bytes() == garbage
+    d = open_as_admin(sqlite_url)
+    try:
+        assert _names(d) == ["损坏前备份的经营者"]
+    finally:
+        d.close()
