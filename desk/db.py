@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Callable
 from pathlib import PureWindowsPath
 
@@ -61,6 +62,23 @@ def check_sqlite_path(path: str) -> None:
         raise NetworkPathError(NETWORK_PATH_ADVICE.format(path=path))
 
 
+def _ensure_wal(cur: sqlite3.Cursor) -> None:
+    # WAL is stored in the file, so usually there is nothing to do. Switching a new file to WAL
+    # needs it to itself, and SQLite reports "database is locked" at once, without the busy
+    # handler, while another program is creating the same file: retry for busy_timeout.
+    if cur.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    deadline = time.monotonic() + SQLITE_BUSY_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _install_sqlite_hooks(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -71,7 +89,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
-        cur.execute("PRAGMA journal_mode=WAL")
+        _ensure_wal(cur)
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
