@@ -5,6 +5,7 @@ check foreign keys. Refuse a database whose schema is newer than this program.""
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,10 @@ from desk.errors import DatabaseOpenError, SchemaTooNewError
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# alembic's ``context`` and ``op`` are module-level proxies: one migration at a time per process.
+_ALEMBIC_LOCK = threading.RLock()
+# Key of the PostgreSQL advisory lock that serialises migrations between desks.
+_PG_MIGRATION_LOCK_KEY = 0x6361_6465  # "cade"
 
 
 def alembic_config() -> Config:
@@ -63,14 +68,21 @@ def _set_sqlite_foreign_keys(conn: Connection, on: bool) -> None:
 
 def _run(engine: Engine, fn_name: str, target: str) -> None:
     cfg = alembic_config()
-    with engine.connect() as conn:
+    with _ALEMBIC_LOCK, engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:
             _set_sqlite_foreign_keys(conn, False)
+            # BEGIN IMMEDIATE (app engine): a second program opening the same file at the same
+            # moment waits here, then finds the schema already migrated, instead of failing.
+            conn.execution_options(cadesk_write=True)
         try:
             # Our own transaction (alembic joins it): the foreign key check below runs before
             # the commit, so a migration that breaks references is rolled back whole.
             with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    # Same for desks migrating one server database at once; alembic reads the
+                    # current revision only after this lock is held.
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK_KEY})
                 cfg.attributes["connection"] = conn
                 getattr(command, fn_name)(cfg, target)
                 if sqlite:
@@ -89,6 +101,11 @@ def upgrade(engine: Engine, *, backup: bool = True, target: str = "head") -> Mig
     """Bring the schema to ``target``; for SQLite with existing tables, back the file up first."""
     from desk import backup as backup_mod
 
+    with _ALEMBIC_LOCK:
+        return _upgrade(engine, backup_mod, backup=backup, target=target)
+
+
+def _upgrade(engine: Engine, backup_mod, *, backup: bool, target: str) -> MigrationResult:  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
         before = current_revision(conn)
     check_not_newer(before)
