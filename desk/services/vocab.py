@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from desk.errors import DeskError, NotFound, ValidationError
 from desk.models import VocabItem
@@ -12,6 +12,8 @@ from desk.roles import Perm
 from desk.services.base import Service, check_version, view_of
 from desk.validators import FieldError, required_text
 from desk.vocab_data import BUILTIN, CATEGORY_GROUPS, VOCAB_KINDS
+
+_SEED_LOCK_KEY = 0x6361_6476  # PostgreSQL advisory lock for seeding the built-in items
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,10 @@ class VocabService(Service):
             return 0
         added = 0
         with self.desk.write() as s:
+            if s.get_bind().dialect.name == "postgresql":
+                # Desks starting together on a new server database would both insert the same
+                # items (unique violation); SQLite's BEGIN IMMEDIATE already serialises this.
+                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEED_LOCK_KEY})
             have = {tuple(r) for r in s.execute(select(VocabItem.kind, VocabItem.code))}
             for kind, items in BUILTIN.items():
                 for order, (code, name, children) in enumerate(items):
