@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,52 @@ def test_open_without_migrate_refuses_old_schema(sqlite_url: str) -> None:
     with pytest.raises(DatabaseOpenError) as err:
         Desk.open(sqlite_url, migrate=False)
     assert "升级" in str(err.value)
+
+
+_OPENER = r"""
+import os, sys, time
+go = sys.argv[2]
+while not os.path.exists(go):
+    time.sleep(0.005)
+from desk.facade import Desk
+try:
+    Desk.open(sys.argv[1]).close()
+    print("ok")
+except Exception as exc:
+    print(f"{type(exc).__name__}: {exc}")
+"""
+
+
+def test_programs_opening_a_new_database_at_once(empty_url: str, tmp_path: Path) -> None:
+    """Two programs started together on a new database: one creates the schema, the other
+    waits for it (SQLite BEGIN IMMEDIATE / PostgreSQL advisory lock) instead of failing."""
+    import os
+    import subprocess
+    import sys
+
+    go = tmp_path / "go"
+    env = dict(os.environ, CADESK_HOME=str(tmp_path))
+    root = Path(__file__).resolve().parent.parent
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _OPENER, empty_url, str(go)],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    # Let both finish importing before they race (imports take most of a second).
+    time.sleep(1.0)
+    go.touch()
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [o[0].strip() for o in outputs] == ["ok", "ok"], outputs
+    assert _version(empty_url) == migrate.head_revision()
+    d = open_as_admin(empty_url)
+    try:
+        kinds = {v.code for v in d.vocab.list("channel", include_inactive=True)}
+        assert len(d.vocab.list("channel", include_inactive=True)) == len(kinds)  # seeded once
+    finally:
+        d.close()
