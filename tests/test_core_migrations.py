@@ -266,9 +266,10 @@ def test_open_without_migrate_refuses_old_schema(sqlite_url: str) -> None:
 _OPENER = r"""
 import os, sys, time
 go = sys.argv[2]
+from desk.facade import Desk
+open(sys.argv[3], "w").close()  # imported, ready to race
 while not os.path.exists(go):
     time.sleep(0.005)
-from desk.facade import Desk
 try:
     Desk.open(sys.argv[1]).close()
     print("ok")
@@ -287,19 +288,21 @@ def test_programs_opening_a_new_database_at_once(empty_url: str, tmp_path: Path)
     go = tmp_path / "go"
     env = dict(os.environ, CADESK_HOME=str(tmp_path))
     root = Path(__file__).resolve().parent.parent
+    ready = [tmp_path / f"ready{i}" for i in range(2)]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _OPENER, empty_url, str(go)],
+            [sys.executable, "-c", _OPENER, empty_url, str(go), str(r)],
             cwd=root,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(2)
+        for r in ready
     ]
-    # Let both finish importing before they race (imports take most of a second).
-    time.sleep(1.0)
+    deadline = time.monotonic() + 30
+    while not all(r.exists() for r in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)
     go.touch()
     outputs = [p.communicate(timeout=60) for p in procs]
     assert [o[0].strip() for o in outputs] == ["ok", "ok"], outputs
