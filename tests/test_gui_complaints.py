@@ -367,11 +367,14 @@ def test_intake_new_business_warnings_and_attachments(sqlite_desk: Desk, qtbot, 
     form.choose_file()
     form.add_file(big)
     assert form.file_list.count() == 2
+    form.parties.add_party("李四", "1390000", "", True)
     form.save()
     qtbot.waitUntil(lambda: bool(form.rows["business.credit_code"].message), timeout=10_000)
+    assert "第1位共同投诉人" in form.rows["parties"].message
     assert sqlite_desk.complaints.count() == 1
 
     form.nb_credit.clear()
+    form.parties.table.item(0, 1).setText("13900001234")
     form.save()
     qtbot.waitUntil(lambda: isinstance(page.current_tab(), CaseView), timeout=15_000)
     case = page.current_tab()
@@ -380,6 +383,7 @@ def test_intake_new_business_warnings_and_attachments(sqlite_desk: Desk, qtbot, 
     qtbot.waitUntil(lambda: case.view is not None, timeout=10_000)
     saved = sqlite_desk.complaints.get(case.view.id)
     assert saved.business_name == "太和县新开张电器行"
+    assert saved.is_joint and [(p.name, p.is_representative) for p in saved.parties] == [("李四", True)]
     assert [a.filename for a in saved.attachments] == ["发票.jpg"]
 
 
@@ -524,3 +528,44 @@ def test_action_after_someone_else_moved_the_case(sqlite_desk: Desk, qtbot, work
     assert dialogs.shown and "不能受理" in dialogs.shown[-1][2]
     assert case.status.text() == "已受理" and "accept" not in case.available_actions()
     settle(qtbot, worker)
+
+
+def test_keyboard_shortcuts(sqlite_desk: Desk, qtbot, worker, dialogs) -> None:  # type: ignore[no-untyped-def]
+    b = sqlite_desk.businesses.create(BusinessInput(name=BUSINESS))
+    page = make_page(qtbot, sqlite_desk, dialogs, worker)
+
+    def activate() -> None:
+        # The offscreen platform drops window activation now and then; shortcuts need it.
+        page.activateWindow()
+        qtbot.waitUntil(page.isActiveWindow, timeout=5_000)
+
+    activate()
+    page.list.table.setFocus()
+    qtbot.keyClick(page.list.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = page.current_tab()
+    assert isinstance(form, IntakeForm)
+    type_text(form.consumer_name, "孙七")
+    qtbot.keyClicks(form.consumer_phone, "13800138000")
+    form.business.set_choice(b.id, BUSINESS)
+    choose_category(form, "G02")
+    form.nature.setCurrentIndex(0)
+    form.channel.setCurrentIndex(0)
+    form.facts.setPlainText("洗发水过敏。")
+    activate()
+    form.facts.setFocus()
+    qtbot.keyClick(form.facts, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(page.current_tab(), CaseView), timeout=10_000)
+    assert sqlite_desk.complaints.count() == 1
+    settle(qtbot, worker)
+    activate()
+    page.focus_search()  # what the main window's Ctrl+F calls
+    assert page.tabs.currentIndex() == 0
+    qtbot.waitUntil(page.list.keyword.hasFocus, timeout=5_000)
+    # The business filter counts only a chosen business, not half-typed text.
+    other = sqlite_desk.businesses.create(BusinessInput(name="太和县别家商店"))
+    page.list.business.set_choice(other.id, other.name)
+    qtbot.waitUntil(lambda: page.list.count_label.text() == "共 0 件", timeout=10_000)
+    page.list.business.set_choice(b.id, BUSINESS)
+    qtbot.waitUntil(lambda: page.list.count_label.text() == "共 1 件", timeout=10_000)
+    page.list.clear_filters()
+    assert page.list.model.filter == ComplaintFilter()
