@@ -569,3 +569,41 @@ def test_keyboard_shortcuts(sqlite_desk: Desk, qtbot, worker, dialogs) -> None: 
     qtbot.waitUntil(lambda: page.list.count_label.text() == "共 1 件", timeout=10_000)
     page.list.clear_filters()
     assert page.list.model.filter == ComplaintFilter()
+
+
+def test_documents_menu_makes_a_notice(sqlite_desk: Desk, qtbot, worker, dialogs, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ui.complaints.case_view as case_view_mod
+
+    b = sqlite_desk.businesses.create(BusinessInput(name=BUSINESS))
+    v = sqlite_desk.complaints.register(complaint(b.id))
+    v = sqlite_desk.complaints.act(v.id, "accept", v.version, ActionInput())
+    page = make_page(qtbot, sqlite_desk, dialogs, worker)
+    case = page.open_case(v.id)
+    qtbot.waitUntil(lambda: case.view is not None, timeout=10_000)
+    labels = [a.text() for a in case.docs_menu.actions()]
+    assert "受理通知书" in labels and "案卷" in labels and "不予受理告知书" not in labels
+    opened: list[Path] = []
+    monkeypatch.setattr(case_view_mod, "open_local_file", lambda p: opened.append(p) or True)
+    out = tmp_path / "受理通知书"
+    dialogs.file_answers.append(str(out))
+    case.docs_menu.actions()[labels.index("受理通知书")].trigger()
+    qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
+    assert opened[0] == tmp_path / "受理通知书.docx" and opened[0].stat().st_size > 0
+    assert dialogs.texts("error") == []
+
+
+def test_readonly_case_view_offers_no_steps(sqlite_desk: Desk, sqlite_url: str, qtbot, worker, dialogs) -> None:  # type: ignore[no-untyped-def]
+    b = sqlite_desk.businesses.create(BusinessInput(name=BUSINESS))
+    v = sqlite_desk.complaints.register(complaint(b.id, consumer_name="张三丰", consumer_address="太和县人民路9号"))
+    ro = readonly_desk(sqlite_url, sqlite_desk)
+    try:
+        page = make_page(qtbot, ro, dialogs, worker)
+        case = page.open_case(v.id)
+        qtbot.waitUntil(lambda: case.view is not None, timeout=10_000)
+        assert case.available_actions() == []
+        assert not case.edit_button.isVisible() and not case.docs_button.isVisible()
+        assert case.fields["consumer"].text() == "张某" and "人民路" not in case.fields["consumer_address"].text()
+        assert not case.add_file_button.isVisible() and not case.open_file_button.isVisible()
+        assert page.new_complaint() is None and dialogs.texts("warn")
+    finally:
+        ro.close()

@@ -268,6 +268,7 @@ class IntakeForm(QWidget):
         self.dirty = False
         self.saving = False
         self.files: list[Path] = []
+        self._latest: ComplaintView | None = None  # the case as saved by someone else (conflict)
         self.rows: dict[str, FieldRow] = {}
         self._warn_generation = 0
         self._warn_timer = QTimer(self)
@@ -344,6 +345,10 @@ class IntakeForm(QWidget):
 
         if editing is not None:
             self.fill(editing)
+            if editing.status != "registered":
+                # The service refuses it too: the deadlines already run from this date.
+                self.received_at.setEnabled(False)
+                self.received_at.setToolTip("案件已受理，收到时间不能再修改")
         self._connect_dirty()
         self.dirty = False
 
@@ -472,12 +477,14 @@ class IntakeForm(QWidget):
         if actor is not None and actor.user_id is not None:
             select_data(self.handler, actor.user_id)
         self._add(form, "handler_id", "承办人", self.handler)
-        self.office = QComboBox()
+        self.office = QComboBox(self)  # a row only when there are several offices
+        self.office.hide()
         for o in lk.offices:
             self.office.addItem(f"{o.name}（{o.code}）", o.id)
         if actor is not None and actor.office_id is not None:
             select_data(self.office, actor.office_id)
         if len(lk.offices) > 1:
+            self.office.show()
             self._add(form, "office_id", "受理单位", self.office)
         self.category.changed.connect(self._warn_timer.start)
         return box
@@ -728,7 +735,7 @@ class IntakeForm(QWidget):
             self.reload_latest()
 
     def reload_latest(self) -> None:
-        current = getattr(self, "_latest", None)
+        current = self._latest
         if current is None:
             return
         self.editing = current
