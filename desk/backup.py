@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, MetaData, Table, func, insert, select, text
+from sqlalchemy import Connection, Engine, MetaData, Table, func, insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from desk import clock, paths
 from desk.db import SQLITE_BUSY_MS, make_maintenance_engine, normalise_url
@@ -90,12 +91,27 @@ def _metadata() -> MetaData:
 
 
 def _copy_rows(src: Connection, dst: Connection, tables: Iterable[Table]) -> int:
+    """Copy every row of ``tables`` (in dependency order). A row may point at a later row of
+    its own table (an office moved under an office created after it): such self-references
+    are inserted empty and filled in at the end, because PostgreSQL checks foreign keys at
+    once, row by row."""
     total = 0
+    pending: list[tuple[Table, dict[str, object], dict[str, object]]] = []
     for table in tables:
+        self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table and fk.parent.nullable]
+        pk = [c.name for c in table.primary_key.columns]
         result = src.execution_options(yield_per=CHUNK).execute(select(table))
         for chunk in result.mappings().partitions(CHUNK):
-            dst.execute(insert(table), [dict(r) for r in chunk])
+            rows = [dict(r) for r in chunk]
+            for row in rows:
+                later = {c: row[c] for c in self_refs if row[c] is not None}
+                if later:
+                    pending.append((table, {k: row[k] for k in pk}, later))
+                    row.update(dict.fromkeys(later))
+            dst.execute(insert(table), rows)
             total += len(chunk)
+    for table, key, values in pending:
+        dst.execute(update(table).where(*[table.c[k] == v for k, v in key.items()]).values(**values))
     return total
 
 
@@ -241,7 +257,13 @@ def restore(url: str, src: Path) -> RestoreResult:
         if u.get_backend_name() == "sqlite":
             _sqlite_overwrite(work, Path(u.database or ""))
         else:
-            _restore_into_postgres(u.render_as_string(hide_password=False), work)
+            try:
+                _restore_into_postgres(u.render_as_string(hide_password=False), work)
+            except DBAPIError as exc:
+                # One transaction: nothing of the restore was kept.
+                from desk.facade import explain_db_error
+
+                raise BackupError(f"恢复失败，服务器上的数据保持原样。{explain_db_error(exc, url)}") from exc
     return RestoreResult(restored_from=info.path, previous_saved_to=aside, damaged_saved_to=damaged)
 
 
