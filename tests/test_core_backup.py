@@ -39,7 +39,11 @@ def test_backup_change_restore(desk: Desk, tmp_path: Path) -> None:
     url = desk.url
     kept = desk.businesses.create(BusinessInput(name="备份时的经营者", phone="13812345678"))
     desk.settings.save({"office.name": "太和县消费者协会"})
-    desk.offices.create(OfficeInput("THCG", "城关分会", kind="branch", parent_id=desk.offices.list()[0].id))
+    county = desk.offices.list()[0]
+    moved = desk.offices.create(OfficeInput("THCG", "城关分会", kind="branch", parent_id=county.id))
+    later = desk.offices.create(OfficeInput("THXJ", "新集分会", kind="branch", parent_id=county.id))
+    # An office placed under one created after it: restoring must not trip over the order.
+    desk.offices.update(moved.id, moved, OfficeInput("THCG", "城关分站", kind="station", parent_id=later.id))
     dst = tmp_path / "out" / "backup.sqlite3"
     info = backup.backup(url, dst)
     assert info.path == dst and info.revision == migrate.head_revision()
@@ -66,7 +70,9 @@ def test_backup_change_restore(desk: Desk, tmp_path: Path) -> None:
             assert _names(d) == ["备份时的经营者"]
             assert d.businesses.get(kept.id) == kept
             assert d.settings.get("office.name") == "太和县消费者协会"
-            assert [o.code for o in d.offices.list()] == ["TH", "THCG"]
+            assert [(o.code, o.parent_id) for o in d.offices.list()] == [
+                ("TH", None), ("THCG", later.id), ("THXJ", county.id)
+            ]
         # New rows after a restore get fresh ids (PostgreSQL sequences were reset past the data).
         for n, d in enumerate((desk, fresh)):
             again = d.businesses.create(BusinessInput(name=f"恢复后新增{n}"))
