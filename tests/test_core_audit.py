@@ -126,3 +126,19 @@ def test_setup_is_attributed_and_trail_needs_permission(desk: Desk) -> None:
     desk.auth.login("viewer", "viewer-pass1")
     with pytest.raises(PermissionDenied):
         desk.audit_log.entries()
+
+
+def test_access_log_rows(desk: Desk) -> None:
+    from desk.audit import log_access
+
+    b = desk.businesses.create(BusinessInput(name="被查看的经营者"))
+    with desk.write() as s:
+        log_access(s, "view", "business", str(b.id), {"fields": ["phone"], "reason": "核实"})
+    with pytest.raises(RuntimeError):
+        with desk.write() as s:
+            log_access(s, "export", "business", str(b.id), {"rows": 1})
+            raise RuntimeError("export failed")
+    entries = desk.audit_log.entries(table="business", row_id=str(b.id))
+    assert [e.action for e in entries] == ["view", "insert"]
+    assert entries[0].after == {"fields": ["phone"], "reason": "核实"} and entries[0].before is None
+    assert len(desk.audit_log.entries(limit=1)) == 1

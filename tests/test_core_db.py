@@ -172,3 +172,32 @@ def test_explain_permission_denied() -> None:
 
     msg = explain_db_error(Exception("permission denied for schema public"), "postgresql://u@h/db")
     assert "权限" in msg
+
+
+def test_saved_connection_choice_keeps_the_password_out_of_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desk import connection, paths
+
+    cfg_file = paths.data_dir() / "connection.json"
+    cfg_file.unlink(missing_ok=True)
+    assert connection.load_saved_url() is None
+    assert connection.load() == connection.ConnectionSettings()
+
+    pg = connection.ConnectionSettings(kind="postgresql", host="192.0.2.10", port=5433, database="消协", user="cadesk")
+    connection.save(pg, password="p@ss:word/1")
+    try:
+        assert "p@ss" not in cfg_file.read_text(encoding="utf-8")
+        assert connection.load() == pg
+        url = normalise_url(connection.load_saved_url() or "")
+        assert (url.host, url.port, url.database, url.username, url.password) == (
+            "192.0.2.10", 5433, "消协", "cadesk", "p@ss:word/1"
+        )
+        local = connection.ConnectionSettings(kind="sqlite", sqlite_path=str(tmp_path / "d.sqlite3"))
+        connection.save(local)
+        assert normalise_url(connection.load_saved_url() or "").database == (tmp_path / "d.sqlite3").as_posix()
+        # A damaged settings file falls back to the default instead of stopping the program.
+        cfg_file.write_text("{not json", encoding="utf-8")
+        assert connection.load() == connection.ConnectionSettings()
+        cfg_file.write_text('{"kind": "sqlite", "unknown_key": 1}', encoding="utf-8")
+        assert connection.load().kind == "sqlite"
+    finally:
+        cfg_file.unlink(missing_ok=True)
