@@ -104,7 +104,8 @@ class BusinessService(Service):
             phone=phone,
             township=inp.township.strip(),
             note=inp.note.strip(),
-            search_name=normalise_search_text(name or ""),
+            # NFKC can lengthen text (㈱ → (株)): keep within the column (PostgreSQL enforces it).
+            search_name=normalise_search_text(name or "")[:200],
         )
 
     def create(self, inp: BusinessInput) -> BusinessView:
