@@ -305,3 +305,10 @@ def test_business_duplicate_credit_code_and_normalisation(desk: Desk) -> None:
     assert desk.businesses.search("%") == []
     with pytest.raises(NotFound):
         desk.businesses.get(99999)
+
+
+def test_business_name_that_grows_when_normalised(desk: Desk) -> None:
+    # 150 characters that NFKC turns into 450: the search column must still hold it.
+    b = desk.businesses.create(BusinessInput(name="㈱" * 150))
+    assert desk.businesses.get(b.id).name == "㈱" * 150
+    assert [x.id for x in desk.businesses.search("(株)")] == [b.id]
