@@ -59,6 +59,10 @@ def explain_db_error(exc: BaseException, url: str) -> str:
             return "数据库文件正被其他程序占用（被锁定），请稍后再试，或关闭其他正在使用它的程序。"
         if "unable to open" in low or "readonly" in low or "read-only" in low or "permission" in low:
             return "无法打开数据库文件：文件夹不存在或没有写入权限。请检查“设置—数据库”中的文件位置。"
+        if "disk is full" in low or "database or disk is full" in low:
+            return "磁盘空间已满，数据没有保存。请清理磁盘空间后再试。"
+        if "disk i/o error" in low:
+            return "读写数据库文件时出错（磁盘或U盘可能有问题，或文件在被拔出的设备上）。请检查存放位置后重试。"
         return f"无法打开数据库文件：{msg}"
     if "password authentication failed" in low or "authentication failed" in low:
         return "PostgreSQL 服务器拒绝登录：用户名或密码错误。"
