@@ -201,3 +201,30 @@ def test_saved_connection_choice_keeps_the_password_out_of_the_file(tmp_path) ->
         assert connection.load().kind == "sqlite"
     finally:
         cfg_file.unlink(missing_ok=True)
+
+
+def test_sqlite_disk_full_is_a_chinese_message(sqlite_url: str) -> None:
+    from desk.errors import DatabaseOpenError
+
+    d = open_as_admin(sqlite_url)
+    try:
+        with pytest.raises(DatabaseOpenError) as err:
+            with d.write() as s:
+                # The file may not grow any more: SQLite reports SQLITE_FULL as for a full disk.
+                pages = s.execute(text("PRAGMA page_count")).scalar()
+                s.execute(text(f"PRAGMA max_page_count = {pages}"))
+                s.add(Business(name="大备注", search_name="大备注", note="很长的备注" * 20000))
+        assert "磁盘空间已满" in str(err.value)
+    finally:
+        d.close()  # the limited connection goes with the pool
+    d = open_as_admin(sqlite_url)
+    try:
+        assert d.businesses.count() == 0
+    finally:
+        d.close()
+
+
+def test_explain_sqlite_disk_io_error() -> None:
+    from desk.facade import explain_db_error
+
+    assert "读写数据库文件时出错" in explain_db_error(sqlite3.OperationalError("disk I/O error"), "sqlite:///x")
