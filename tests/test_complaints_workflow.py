@@ -402,7 +402,11 @@ def test_pause_and_resume(desk):
     with pytest.raises(ValidationError) as exc:
         _act(desk, c, "pause", D(2026, 5, 10))
     assert set(exc.value.fields) == {"reason"}
+    acts = [a for a, _l, _n in desk.complaints.actions_for(c)]
+    assert "pause" in acts and "resume" not in acts
     c = _act(desk, c, "pause", D(2026, 5, 10), reason="送检：电饭煲加热元件质量鉴定")
+    acts = [a for a, _l, _n in desk.complaints.actions_for(c)]
+    assert "resume" in acts and "pause" not in acts
     assert (c.paused_since, c.due_date, c.due_kind) == (D(2026, 5, 10), None, "mediation")
     assert "计时暂停" in c.due_label
     with pytest.raises(DeskError, match="已暂停计时"):
@@ -429,3 +433,29 @@ def test_leaving_mediation_ends_an_open_pause(desk):
         assert c.paused_since is None, action
         assert [(p.start, p.end) for p in c.pauses] == [(D(2026, 4, 20), D(2026, 4, 25))], action
         assert "计时暂停" not in c.due_label, action
+
+
+def test_second_termination_after_reopen_needs_a_new_notice(desk):
+    c = _register(desk, _business(desk), received=datetime.datetime(2026, 2, 2, 8, 0))
+    c = _act(desk, c, "accept", D(2026, 2, 3))
+    c = _act(desk, c, "terminate", D(2026, 2, 12), ground_code="T02")
+    c = _act(desk, c, "notify_termination", D(2026, 2, 13))
+    c = _act(desk, c, "close", D(2026, 2, 14))
+    c = _act(desk, c, "reopen", D(2026, 3, 2), reason="经营者同意重新调解")
+    c = _act(desk, c, "terminate", D(2026, 3, 9), ground_code="T03")
+    # The first notice does not cover the second termination: 7 working days from Mon 03-09.
+    assert (c.termination_notified_date, c.due_kind, c.due_date) == (None, "termination_notice", D(2026, 3, 18))
+
+
+def test_archived_case_cannot_be_edited(desk):
+    c = _register(desk, _business(desk))
+    for action, on in (("withdraw", D(2026, 3, 3)), ("close", D(2026, 3, 3)), ("archive", D(2026, 3, 4))):
+        c = _act(desk, c, action, on, reason="和解" if action == "withdraw" else "")
+    inp = ComplaintInput(consumer_name="张三丰", consumer_phone="13812345678", channel_code="C01", category_code="G0101",
+                         nature_code="N03", business_id=c.business_id, facts=c.facts, received_at=c.received_at)
+    with pytest.raises(DeskError, match="已归档"):
+        desk.complaints.update(c.id, c, inp)
+    assert desk.complaints.get(c.id).consumer_name == "张三"
+    # Reopened, it can be corrected again.
+    c = _act(desk, c, "reopen", D(2026, 3, 5), reason="更正登记信息")
+    assert desk.complaints.update(c.id, c, inp).consumer_name == "张三丰"
