@@ -24,6 +24,7 @@ QLabel[role="title"] {{ font-size: 15pt; font-weight: 600; }}
 QLabel[role="subtitle"] {{ font-size: 11pt; font-weight: 600; }}
 QListWidget#navigation {{
     border: none;
+    outline: 0;
     background: #f3f5f8;
     padding-top: 6px;
 }}
@@ -39,6 +40,9 @@ QListWidget#navigation::item:selected {{
 }}
 QListWidget#navigation::item:hover:!selected {{
     background: #e8edf3;
+}}
+QListWidget#settingsSections {{
+    outline: 0;
 }}
 """
 
@@ -89,7 +93,9 @@ def badge_icon(key: str, text: str, size: int = 28) -> QIcon:
         p.setPen(QColor("white"))
         p.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, text[:1])
         p.end()
-        icon.addPixmap(px)
+        # Same picture when selected: Qt would otherwise tint it with the highlight colour.
+        icon.addPixmap(px, QIcon.Mode.Normal)
+        icon.addPixmap(px, QIcon.Mode.Selected)
     return icon
 
 
