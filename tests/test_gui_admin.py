@@ -353,12 +353,28 @@ def test_business_delete_asks_first(sqlite_desk: Desk, qtbot, worker, dialogs) -
     assert page.current is None and page.fields.editors["name"].text() == ""
 
 
-def test_business_shortcuts(sqlite_desk: Desk, qtbot, worker, dialogs) -> None:  # type: ignore[no-untyped-def]
+def test_business_shortcuts_inside_a_window_like_the_shell(sqlite_desk: Desk, qtbot, worker, dialogs) -> None:  # type: ignore[no-untyped-def]
+    """The main window owns Ctrl+F and calls focus_search(); the page's own Ctrl+N/Ctrl+S
+    must not collide with it (two shortcuts on one key make Qt fire neither)."""
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QMainWindow
+
     from ui.admin.businesses_page import BusinessesPage
 
-    page = open_page(qtbot, worker, BusinessesPage(sqlite_desk, dialogs, worker))
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow, timeout=2000)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    page = BusinessesPage(sqlite_desk, dialogs, worker)
+    window.setCentralWidget(page)
+    find = QAction("查找", window)
+    find.setShortcut(QKeySequence.StandardKey.Find)
+    find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    find.triggered.connect(page.focus_search)
+    window.addAction(find)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    settle(qtbot, worker)
+
     name = page.fields.editors["name"]
     name.setFocus()
     qtbot.keyClick(name, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)

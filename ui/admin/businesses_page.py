@@ -266,9 +266,11 @@ class BusinessesPage(QWidget):
         outer = QVBoxLayout(self)
         outer.addWidget(splitter)
 
-        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut  # several pages live in one window
-        for keys, slot in ((QKeySequence.StandardKey.Find, self.focus_search),
-                           (QKeySequence.StandardKey.Save, self.save),
+        # Ctrl+F belongs to the main window, which calls focus_search() on the current page (a
+        # second Ctrl+F shortcut here would make both ambiguous and neither would fire).
+        # Ctrl+S / Ctrl+N act only while the focus is inside this page.
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in ((QKeySequence.StandardKey.Save, self.save),
                            (QKeySequence.StandardKey.New, self.new_business)):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(ctx)
