@@ -1088,6 +1088,10 @@ class ComplaintService(Service):
             phone = ""
         received = (inp.received_at or clock.now()).date()
         not_self = Complaint.id != (exclude_id or -1)
+        # Within 90 days either side: a complaint entered late (received long ago) is compared
+        # with its own time, not with everything since.
+        profit_window = dt.timedelta(days=PROFIT_WINDOW_DAYS)
+        near_in_time = (Complaint.received_date >= received - profit_window, Complaint.received_date <= received + profit_window)
         with self.desk.read() as s:
             if phone:
                 rows = s.execute(
@@ -1098,11 +1102,10 @@ class ComplaintService(Service):
                 if rows:
                     cases = "、".join(f"{r.case_no}（{status_label(r.status)}）" for r in rows)
                     out.append(IntakeWarning("open_same_phone", f"该电话已有未办结的投诉：{cases}。请核实是否重复投诉。", tuple(r.case_no for r in rows)))
-                since = received - dt.timedelta(days=PROFIT_WINDOW_DAYS)
                 recent = s.execute(
                     select(Complaint.case_no, Complaint.consumer_name).where(
-                        Complaint.consumer_phone == phone, Complaint.received_date >= since, not_self
-                    )
+                        Complaint.consumer_phone == phone, *near_in_time, not_self
+                    ).order_by(Complaint.received_date, Complaint.id)
                 ).all()
                 names = {r.consumer_name for r in recent} | {inp.consumer_name.strip()}
                 if len(recent) + 1 >= PROFIT_THRESHOLD:
@@ -1115,11 +1118,10 @@ class ComplaintService(Service):
                         "profit_seeking", "多名投诉人使用同一联系电话，请核实身份（《办法》第十七条）。", tuple(r.case_no for r in recent)))
             address = normalise_search_text(inp.consumer_address)
             if len(address) >= 6:
-                since = received - dt.timedelta(days=PROFIT_WINDOW_DAYS)
                 recent = s.execute(
                     select(Complaint.case_no, Complaint.consumer_name, Complaint.consumer_address).where(
-                        Complaint.consumer_address == inp.consumer_address.strip(), Complaint.received_date >= since, not_self
-                    )
+                        Complaint.consumer_address == inp.consumer_address.strip(), *near_in_time, not_self
+                    ).order_by(Complaint.received_date, Complaint.id)
                 ).all()
                 names = {r.consumer_name for r in recent} | {inp.consumer_name.strip()}
                 if len(recent) + 1 >= PROFIT_THRESHOLD and len(names) > 1:
