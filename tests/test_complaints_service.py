@@ -273,8 +273,9 @@ def test_same_phone_and_profit_seeking_warnings(desk):
     assert _kinds(desk, fresh) == {"open_same_phone", "profit_seeking"}
     w = [w for w in desk.complaints.intake_warnings(fresh) if w.kind == "profit_seeking"][0]
     assert "第十七条" in w.message and len(w.case_nos) == 2
-    # Counted within 90 days only.
-    assert "profit_seeking" not in _kinds(desk, replace(fresh, received_at=None, consumer_phone="13700002222"))
+    # Counted within 90 days only: a complaint received in May is far from October's two.
+    assert "profit_seeking" not in _kinds(desk, replace(fresh, received_at=DT(2026, 5, 1, 9, 0)))
+    assert "profit_seeking" in _kinds(desk, replace(fresh, received_at=DT(2026, 8, 1, 9, 0)))  # 10-01, 10-20 within 90 days
     # Several people giving one phone is flagged too.
     assert _kinds(desk, replace(fresh, consumer_phone="13700003333")) == set()
     desk.complaints.register(replace(fresh, consumer_phone="13700003333", consumer_name="周八"))
