@@ -632,3 +632,17 @@ def test_page_opened_without_permission_only_shows_the_refusal(sqlite_desk: Desk
         assert any("管理用户" in t for t in dialogs.texts("error"))
     finally:
         sec.close()
+
+
+def test_pages_closed_while_loading_ignore_late_results(sqlite_desk: Desk, qtbot, worker, dialogs) -> None:  # type: ignore[no-untyped-def]
+    """The user may leave a page before its data arrives; the late callbacks must not touch
+    destroyed widgets (pytest-qt reports any exception raised in them)."""
+    import shiboken6
+
+    sqlite_desk.businesses.create(BusinessInput(name="太和县华联超市"))
+    pages = [p.factory(sqlite_desk, dialogs, worker) for p in ADMIN_PAGES]
+    assert worker.busy
+    for page in pages:
+        shiboken6.delete(page)
+    settle(qtbot, worker)
+    assert dialogs.shown == []

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,7 +34,7 @@ ERROR_STYLE = "color: #c0392b;"
 HINT_STYLE = "color: #666666;"
 
 
-def alive(widget: QWidget, fn: Callable[..., None]) -> Callable[..., None]:
+def alive(widget: QObject, fn: Callable[..., None]) -> Callable[..., None]:
     """Wrap a worker callback so it does nothing once ``widget`` has been destroyed (the page
     may be closed while its job still runs)."""
 

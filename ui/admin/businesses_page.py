@@ -109,8 +109,8 @@ class BusinessListModel(QAbstractTableModel):
         search = self.desk.businesses.search
         self.worker.run(
             lambda: search(keyword, limit=PAGE_SIZE, offset=offset),
-            lambda rows: self._arrived(gen, rows),
-            lambda exc: self._failed(gen, exc),
+            alive(self, lambda rows: self._arrived(gen, rows)),
+            alive(self, lambda exc: self._failed(gen, exc)),
         )
 
     def _arrived(self, gen: int, rows: list[BusinessView]) -> None:
