@@ -335,6 +335,75 @@ def test_first_start_then_switch_user(qtbot, monkeypatch, sqlite_url: str, dialo
     app.close()
 
 
+def test_unopenable_database_offers_the_settings_then_starts(qtbot, monkeypatch, tmp_path: Path, dialogs: RecordingDialogs, worker: Worker) -> None:  # type: ignore[no-untyped-def]
+    from desk.paths import sqlite_url as make_url
+    from ui.app import App
+    from ui.db_settings import DatabaseSettingsDialog
+    from ui.login import LoginDialog, SetupDialog
+
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(b"not a database" * 200)
+    good = tmp_path / "good.sqlite3"
+    monkeypatch.setenv("CADESK_DB", make_url(broken))
+    seen: dict[str, str] = {}
+
+    def failed_login(w: QWidget) -> bool:
+        if not isinstance(w, LoginDialog) or w.open_error is None:
+            return False
+        seen["login"] = w.message.text()
+        w.db_button.click()
+        return True
+
+    def choose(w: QWidget) -> bool:
+        if not isinstance(w, DatabaseSettingsDialog):
+            return False
+        seen["settings"] = _texts(w)
+        w.path_edit.setText(str(good))
+        w.save_button.click()
+        return True
+
+    def setup(w: QWidget) -> bool:
+        if not isinstance(w, SetupDialog):
+            return False
+        for name, value in dict(office_code="TH", office_name="太和县消费者协会", username="admin",
+                                display_name="王敏", password="good-pass-1", password_again="good-pass-1").items():
+            getattr(w, name).setText(value)
+        w.ok_button.click()
+        return True
+
+    app = App(QApplication.instance(), dialogs, worker)
+    driver = _drive([failed_login, choose, setup])
+    assert app.start()
+    driver.stop()
+    assert app.window is not None
+    qtbot.addWidget(app.window)
+    assert seen["login"].startswith("无法打开数据库：数据库文件已损坏")
+    assert "无法打开数据库：数据库文件已损坏" in seen["settings"]  # the dialog says why it is open
+    assert app.desk is not None and str(good) in app.desk.describe()
+    assert good.exists()
+    app.close()
+
+
+def test_quitting_at_login_ends_start(qtbot, monkeypatch, sqlite_desk: Desk, dialogs: RecordingDialogs, worker: Worker) -> None:  # type: ignore[no-untyped-def]
+    from ui.app import App
+    from ui.login import LoginDialog
+
+    monkeypatch.setenv("CADESK_DB", sqlite_desk.url)
+
+    def quit_login(w: QWidget) -> bool:
+        if not isinstance(w, LoginDialog) or w.desk is None:
+            return False
+        w.quit_button.click()
+        return True
+
+    app = App(QApplication.instance(), dialogs, worker)
+    driver = _drive([quit_login])
+    assert not app.start()
+    driver.stop()
+    assert app.window is None
+    app.close()
+
+
 # -- process set-up ---------------------------------------------------------------------------
 
 

@@ -77,6 +77,7 @@ def setup_logging(level: int = logging.INFO, *, qt_messages: bool = True) -> Pat
             console.setLevel(logging.WARNING)
             root.addHandler(console)
     root.setLevel(level)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin
 
     levels = {
         QtMsgType.QtDebugMsg: logging.DEBUG,
@@ -92,6 +93,17 @@ def setup_logging(level: int = logging.INFO, *, qt_messages: bool = True) -> Pat
     if qt_messages:
         qInstallMessageHandler(to_log)
     return path
+
+
+def enable_crash_dump(log_dir: Path) -> None:
+    """A hard crash (e.g. inside Qt) leaves the Python stacks in crash.log next to the log."""
+    import faulthandler
+
+    try:
+        # Kept open for the life of the process: faulthandler writes to it at crash time.
+        faulthandler.enable(file=open(log_dir / "crash.log", "a", encoding="utf-8"))  # noqa: SIM115
+    except (OSError, ValueError) as exc:
+        log.warning("no crash dump file: %s", exc)
 
 
 def crash_message(exc: BaseException, log_path: Path | None) -> str:
@@ -292,6 +304,7 @@ class App:
 def main(argv: list[str] | None = None) -> int:
     guard_std_streams()
     log_path = setup_logging()
+    enable_crash_dump(log_path.parent)
     dialogs = Dialogs()
     install_excepthook(log_path, dialogs)
     qapp = create_application(argv)

@@ -183,6 +183,7 @@ class HomePage(QWidget):
         self.tree.header().setStretchLastSection(False)
         self.tree.itemActivated.connect(self._activated)
         layout.addWidget(self.tree, 1)
+        layout.addStretch(0)  # takes the room while the list is hidden (nothing due)
         self.items: list[WorkItem] = []
         self._generation = 0  # results of an older refresh are dropped
         self.refresh()
