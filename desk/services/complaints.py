@@ -19,6 +19,7 @@ from desk import clock
 from desk.audit import log_access
 from desk.deadlines import (
     DUE_KIND_LABELS,
+    CurrentDue,
     DeadlineRules,
     acceptance_due,
     current_due,
@@ -853,8 +854,34 @@ class ComplaintService(Service):
                          .join(Complaint, Complaint.id == ComplaintPause.complaint_id).where(Complaint.status.in_(waiting)))
                     for cid, start, end in s.execute(q):
                         pauses.setdefault(cid, []).append((start, end))
-                    for comp in s.scalars(select(Complaint).where(Complaint.status.in_(waiting))):
-                        changed += self._apply_due(comp, pauses.get(comp.id, []), cal, rules)
+                    # Compute from plain columns, many cases share their dates (memo), and
+                    # load as ORM objects (audited, versioned) only the cases that change.
+                    cols = (Complaint.id, Complaint.status, Complaint.rule_version, Complaint.received_date,
+                            Complaint.accepted_date, Complaint.mediation_ended_date, Complaint.termination_notified_date,
+                            Complaint.due_kind, Complaint.due_date, Complaint.due_provisional, Complaint.version)
+                    memo: dict[tuple, CurrentDue] = {}
+                    new_due: dict[int, tuple[int, CurrentDue]] = {}
+                    for r in s.execute(select(*cols).where(Complaint.status.in_(waiting))):
+                        p = tuple(pauses.get(r.id, ()))
+                        key = (r.status, r.rule_version, r.received_date, r.accepted_date, r.mediation_ended_date,
+                               r.termination_notified_date, p)
+                        due = memo.get(key)
+                        if due is None:
+                            due = memo[key] = current_due(
+                                cal, status=r.status, rule_version=r.rule_version, received_date=r.received_date,
+                                accepted_date=r.accepted_date, mediation_ended_date=r.mediation_ended_date,
+                                termination_notified_date=r.termination_notified_date, pauses=p, rules=rules)
+                        if (r.due_kind, r.due_date, bool(r.due_provisional)) != (due.kind, due.date, due.provisional):
+                            new_due[r.id] = (r.version, due)
+                    ids = list(new_due)
+                    for i in range(0, len(ids), 500):
+                        for comp in s.scalars(select(Complaint).where(Complaint.id.in_(ids[i:i + 500]))):
+                            version, due = new_due[comp.id]
+                            if comp.version != version:
+                                continue  # a step saved meanwhile has recomputed it already
+                            comp.due_kind, comp.due_date, comp.due_provisional = due.kind, due.date, due.provisional
+                            changed += 1
+                        s.flush()
                     for r in s.scalars(select(Referral).where(
                         Referral.replied_date.is_(None), Referral.reply_due_provisional.is_(True),
                         Referral.kind.in_(("transfer", "enforcement")),
