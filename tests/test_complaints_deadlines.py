@@ -465,6 +465,8 @@ def test_deadline_settings_apply_to_new_cases(desk, frozen):
     # The rule-change date is a setting too (for the office's own stricter rules).
     desk.settings.save({"deadline.rule_change_date": "2026-05-01"})
     assert _complaint(desk, datetime.datetime(2026, 4, 20, 9, 0)).rule_version == RULE_OLD
-    with pytest.raises(Exception) as exc:
+    from desk.errors import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
         desk.settings.save({"deadline.accept_working_days": 0})
-    assert "不能小于1" in str(exc.value)
+    assert exc.value.fields == {"deadline.accept_working_days": "不能小于1"}
