@@ -208,3 +208,12 @@ def test_setup_shows_field_errors_then_succeeds(qtbot, worker: Worker, empty_des
     assert not empty_desk.auth.needs_setup()
     empty_desk.auth.logout()
     assert empty_desk.auth.login("admin", "good-pass-1").username == "admin"
+
+
+def test_leaving_while_the_database_opens_closes_it(qtbot, worker: Worker, admin_url: str) -> None:  # type: ignore[no-untyped-def]
+    dlg = _login_dialog(qtbot, worker, url=admin_url)
+    assert dlg.opening
+    dlg.quit_button.click()  # synchronous: no event is processed before the click
+    assert dlg.result() == QDialog.DialogCode.Rejected
+    qtbot.waitUntil(lambda: not dlg.opening, timeout=15_000)
+    assert dlg.desk is None  # opened after the user left, and closed again

@@ -158,9 +158,10 @@ class LoginDialog(QDialog):
     def _opened(self, result: tuple[Desk, bool]) -> None:
         desk, needs_setup = result
         self.opening = False
-        self.desk = desk
-        if self._finished:  # the user left meanwhile; the caller still gets ``desk``
+        if self._finished:  # the user left (quit, other database) meanwhile: nobody uses it
+            desk.close()
             return
+        self.desk = desk
         self.where.setText(f"数据库：{desk.describe()}")
         self.status.setText("")
         self.database_ready.emit(True)
