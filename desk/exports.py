@@ -75,7 +75,9 @@ def export_complaints_xlsx(desk: Desk, path: str | Path, f=None, sort: str = "re
     for start in range(0, len(ids), CHUNK):
         for r in desk.complaints.rows(ids[start : start + CHUNK]):
             d = asdict(r)
-            if not unmasked:
+            # rows() already masks for roles that may not view personal data; mask the rest
+            # here when the role may view but not export it.
+            if not unmasked and desk.can(Perm.VIEW_PERSONAL):
                 d["consumer_name"] = mask_name(r.consumer_name)
                 d["consumer_phone"] = mask_phone(r.consumer_phone)
             d["overdue"] = "逾期" if r.due_date and r.due_date < today else ""
