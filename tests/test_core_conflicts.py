@@ -64,15 +64,20 @@ def test_stale_save_is_refused_naming_the_fields(two_desks: tuple[Desk, Desk]) -
     assert again.name == "城关镇百货商店有限公司" and again.phone == "13900001111"
 
 
-def test_stale_delete_is_refused(two_desks: tuple[Desk, Desk]) -> None:
-    a, b = two_desks
-    created = a.businesses.create(BusinessInput(name="将被删除的店"))
-    stale = b.businesses.get(created.id)
-    a.businesses.update(created.id, created, _inp(created, note="刚补充的情况"))
-    with pytest.raises(ConflictError) as err:
-        b.businesses.delete(created.id, stale)
-    assert "note" in err.value.changed
-    assert a.businesses.get(created.id).note == "刚补充的情况"
+def test_stale_delete_is_refused(sqlite_url: str) -> None:
+    # Same code path as the stale save above (which runs on both databases).
+    a, b = open_as_admin(sqlite_url), open_as_admin(sqlite_url)
+    try:
+        created = a.businesses.create(BusinessInput(name="将被删除的店"))
+        stale = b.businesses.get(created.id)
+        a.businesses.update(created.id, created, _inp(created, note="刚补充的情况"))
+        with pytest.raises(ConflictError) as err:
+            b.businesses.delete(created.id, stale)
+        assert "note" in err.value.changed
+        assert a.businesses.get(created.id).note == "刚补充的情况"
+    finally:
+        a.close()
+        b.close()
 
 
 def test_flush_race_becomes_conflict(desk: Desk) -> None:

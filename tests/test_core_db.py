@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from desk.db import is_sqlite, make_engine, normalise_url
 from desk.errors import DeskError, ValidationError
 from desk.facade import Desk
-from desk.models import AuditLog, Business
+from desk.models import Business
 from desk.services.businesses import BusinessInput
 
 
@@ -95,17 +95,6 @@ def test_postgres_connection_settings(pg_url: str) -> None:
             assert s.execute(text("SHOW application_name")).scalar() == "cadesk"
     finally:
         d.close()
-
-
-def test_write_rolls_back_everything_on_error(desk: Desk) -> None:
-    with pytest.raises(RuntimeError):
-        with desk.write() as s:
-            s.add(Business(name="不该留下", search_name="不该留下"))
-            s.flush()
-            raise RuntimeError("boom")
-    assert desk.businesses.count() == 0
-    with desk.read() as s:
-        assert s.scalar(select(AuditLog).where(AuditLog.table_name == "business")) is None
 
 
 def test_database_refusals_become_chinese_messages(desk: Desk) -> None:

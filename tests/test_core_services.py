@@ -258,7 +258,9 @@ def test_calendar_import_is_all_or_nothing(desk: Desk) -> None:
 GOOD_CODE = "91350100M000100Y43"
 
 
-def test_business_validation_names_the_field(desk: Desk) -> None:
+def test_business_validation_names_the_field(sqlite_desk: Desk) -> None:
+    # Checked before any SQL: one database is enough.
+    desk = sqlite_desk
     bad_check = GOOD_CODE[:-1] + ("2" if GOOD_CODE[-1] != "2" else "3")
     cases = [
         (BusinessInput(name="校验位错", credit_code=bad_check), "credit_code", "校验位"),
