@@ -279,12 +279,18 @@ def targets() -> dict[str, float]:
 
 # -- the benchmarks ----------------------------------------------------------------------------------
 
-# Start-up of the GUI to a usable window; bare_qt_s is an empty Qt window on the same machine,
-# the floor no program of ours can beat, so the gap shows what our own start-up costs.
-STARTUP_TARGET_S = 3.0
+# Start-up of the GUI to the painted login window; bare_qt_s is an empty Qt window on the same
+# machine, the floor no program of ours can beat, and startup_ratio says what ours adds to it.
+# Targets as in ui/startup_bench.py (TARGET_S, TARGET_RATIO).
+STARTUP_TARGET_S = 0.6
+STARTUP_TARGET_RATIO = 4.0
 
 
-@benchmark("startup", targets={"startup_s": STARTUP_TARGET_S}, description="程序启动到主窗口可用")
+@benchmark(
+    "startup",
+    targets={"startup_s": STARTUP_TARGET_S, "startup_ratio": STARTUP_TARGET_RATIO},
+    description="程序启动到登录窗口显示（对照空白 Qt 窗口）",
+)
 def _startup(run: BenchRun) -> Mapping[str, float]:
     import importlib
 
@@ -293,4 +299,6 @@ def _startup(run: BenchRun) -> Mapping[str, float]:
         startup_bench = importlib.import_module("ui.startup_bench")
     except ImportError as exc:
         raise BenchUnavailable(f"启动测量模块不可用（ui.startup_bench）：{exc}") from exc
-    return startup_bench.measure(runs=run.scaled(1, 3))
+    figures = dict(startup_bench.measure(runs=run.scaled(1, 3)))
+    figures["startup_ratio"] = figures["startup_s"] / max(figures["bare_qt_s"], 1e-9)
+    return figures
