@@ -13,7 +13,7 @@ from desk.services.base import Service, check_version, view_of
 from desk.validators import FieldError, required_text
 from desk.vocab_data import BUILTIN, CATEGORY_GROUPS, VOCAB_KINDS
 
-_SEED_LOCK_KEY = 0x6361_6476  # PostgreSQL advisory lock for seeding the built-in items
+_SEED_LOCK_KEY = 0x6361_6476  # PostgreSQL advisory lock: seeding and code allocation
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,9 @@ class VocabService(Service):
         except FieldError as exc:
             raise ValidationError({"name": exc.message}, {"name": "名称"}) from None
         with self.desk.write() as s:
+            if s.get_bind().dialect.name == "postgresql":
+                # Two admins adding at once would allocate the same next code.
+                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEED_LOCK_KEY})
             if s.scalar(select(VocabItem.id).where(VocabItem.kind == kind, VocabItem.name == clean, VocabItem.parent_id.is_(parent_id) if parent_id is None else VocabItem.parent_id == parent_id)):
                 raise ValidationError({"name": f"“{clean}”已存在"}, {"name": "名称"})
             if parent_id is not None:
