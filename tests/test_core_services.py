@@ -314,3 +314,31 @@ def test_business_name_that_grows_when_normalised(desk: Desk) -> None:
     b = desk.businesses.create(BusinessInput(name="㈱" * 150))
     assert desk.businesses.get(b.id).name == "㈱" * 150
     assert [x.id for x in desk.businesses.search("(株)")] == [b.id]
+
+
+@pytest.mark.pg
+def test_vocab_codes_allocated_by_two_desks_at_once(pg_url: str) -> None:
+    import threading
+
+    desks = [open_as_admin(pg_url) for _ in range(3)]
+    try:
+        g01 = next(c for c in desks[0].vocab.list("category") if c.code == "G01")
+        barrier = threading.Barrier(len(desks))
+        results: list[object] = []
+
+        def add(d: Desk, n: int) -> None:
+            barrier.wait()
+            try:
+                results.append(d.vocab.add("category", f"同时添加{n}", parent_id=g01.id).code)
+            except Exception as exc:  # noqa: BLE001 - checked below
+                results.append(exc)
+
+        threads = [threading.Thread(target=add, args=(d, n)) for n, d in enumerate(desks)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+        assert sorted(map(str, results)) == ["G0105", "G0106", "G0107"], results
+    finally:
+        for d in desks:
+            d.close()
