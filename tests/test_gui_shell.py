@@ -104,8 +104,10 @@ def test_start_page_greets_and_lists_worklist(qtbot, window: MainWindow) -> None
     window.register_page("complaints", "投诉", lambda d, g, w: Complaints())
     today = dt.date(2026, 5, 6)
 
+    expected_desk = window.desk  # providers must not hold widgets: they are released on the worker
+
     def provider(desk: Desk) -> list[WorkItem]:
-        assert desk is window.desk
+        assert desk is expected_desk
         return [
             WorkItem("TH-2026-0002 受理决定", due=today, page="complaints", ref=2),
             WorkItem("TH-2026-0001 调解期限", due=today - dt.timedelta(days=3), overdue=True, page="complaints", ref=1),

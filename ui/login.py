@@ -202,7 +202,7 @@ class LoginDialog(QDialog):
                 self._submit_when_ready = True
                 self.status.setText("正在打开数据库，打开后立即登录…")
             return
-        desk = self.desk
+        desk = self.desk  # the job must not hold the dialog: it is released on the worker thread
         self._set_busy(True)
         self.worker.run(lambda: desk.auth.login(username, password), self._on_login, self._on_error)
 
@@ -312,7 +312,8 @@ class SetupDialog(QDialog):
         )
         self.form.clear_errors()
         self._set_busy(True)
-        self.worker.run(lambda: self.desk.auth.setup(inp), self._on_done, self._on_error)
+        desk = self.desk  # the job must not hold the dialog: it is released on the worker thread
+        self.worker.run(lambda: desk.auth.setup(inp), self._on_done, self._on_error)
 
     def _on_done(self, actor: Actor) -> None:
         self._set_busy(False)

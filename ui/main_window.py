@@ -6,6 +6,8 @@ Pages are a registry: ``window.register_page(key, title, factory)`` with
 A page may offer ``focus_search()`` (Ctrl+F) and ``open_item(ref)`` (double-click on a
 worklist item). Worklist providers, ``window.register_worklist_provider(fn)`` with
 ``fn(desk) -> Iterable[WorkItem]``, run on the DB worker; their items fill the start page.
+A provider must be a plain function, never a widget's method or a closure over a widget:
+the worker thread may drop the last reference to it, and a Qt object must not die there.
 
 A module package (``ui.complaints`` …) plugs in by exposing ``install(window)`` that calls
 those two methods; ``install_modules()`` calls it for the packages that exist. Keep
@@ -282,7 +284,8 @@ class PasswordSection(QWidget):
         old, new, again = self.old.text(), self.new.text(), self.new_again.text()
         self.form.clear_errors()
         self.save_button.setEnabled(False)
-        self.worker.run(lambda: self.desk.auth.change_password(old, new, again), self._done, self._failed)
+        desk = self.desk  # the job must not hold this widget: it is released on the worker thread
+        self.worker.run(lambda: desk.auth.change_password(old, new, again), self._done, self._failed)
 
     def _done(self, _result: object) -> None:
         self.save_button.setEnabled(True)
