@@ -368,7 +368,31 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - _width(text), 0)
 
 
+def _unit(figure: str) -> str:
+    """Unit from the figure's name: list_open_s_pg is seconds, list_rss_mb megabytes."""
+    tokens = figure.split("_")
+    return " 秒" if "s" in tokens else " MB" if "mb" in tokens else ""
+
+
+def _terminate_as_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_bench(args: argparse.Namespace, url: str) -> int:
+    import signal
+    import threading
+
+    # A CI timeout sends SIGTERM: unwind like Ctrl+C so scratch databases are dropped.
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+        try:
+            return _bench(args)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+    return _bench(args)
+
+
+def _bench(args: argparse.Namespace) -> int:
     from desk import bench
 
     bench.load_benchmarks()
@@ -401,7 +425,7 @@ def cmd_bench(args: argparse.Namespace, url: str) -> int:
         for name, value in figures.items():
             target = targets.get(name)
             mark = "" if target is None or value <= target else "  超出目标"
-            unit = " 秒" if name.endswith("_s") else ""
+            unit = _unit(name)
             rows.append((name, f"{value:.4f}", (f"≤ {target:g}{unit}" if target is not None else "—") + mark))
         if len(rows) == 1:
             _out("没有得到任何数值。")

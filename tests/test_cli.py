@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -415,3 +416,23 @@ def test_bench_database_on_postgres_is_dropped_after_the_run(monkeypatch, pg_tem
         assert c.exec_driver_sql("SELECT count(*) FROM pg_database WHERE datname = %s", (name,)).scalar() == 0
     admin.dispose()
 
+
+
+def test_bench_terminated_still_removes_its_databases(capsys):
+    made: list[str] = []
+
+    @bench.benchmark("terminated_test")
+    def _terminated(run):  # type: ignore[no-untyped-def]
+        import signal
+
+        made.append(bench.bench_database("sqlite"))
+        os.kill(os.getpid(), signal.SIGTERM)  # as a CI timeout would
+        time.sleep(5)
+        return {"never_s": 1.0}
+
+    try:
+        code = cli.main(["bench", "--only", "terminated_test"])
+    finally:
+        bench.REGISTRY.pop("terminated_test", None)
+    assert code == 130 and "已中断" in capsys.readouterr().err
+    assert made and not Path(made[0].removeprefix("sqlite:///")).exists()
