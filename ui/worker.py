@@ -56,7 +56,10 @@ class Worker(QObject):
         self._runner.failed.connect(self._on_failed)
         self._thread.start()
         self._ids = itertools.count(1)
-        self._callbacks: dict[int, tuple[Callable[[Any], None] | None, Callable[[BaseException], None] | None]] = {}
+        # job id -> (fn, on_done, on_error). Holding fn here until the GUI thread handles the
+        # result makes the GUI thread, not the worker, drop the last reference: a job closing
+        # over a widget must never destroy it off the GUI thread.
+        self._callbacks: dict[int, tuple[Callable[[], Any], Callable[[Any], None] | None, Callable[[BaseException], None] | None]] = {}
         self._slow_timer = QTimer(self)
         self._slow_timer.setSingleShot(True)
         self._slow_timer.timeout.connect(lambda: self.slow.emit(True))
@@ -68,7 +71,7 @@ class Worker(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         job_id = next(self._ids)
-        self._callbacks[job_id] = (on_done, on_error)
+        self._callbacks[job_id] = (fn, on_done, on_error)
         if len(self._callbacks) == 1:
             self.busy_changed.emit(True)
             self._slow_timer.start(PROGRESS_DELAY_MS)
@@ -89,12 +92,12 @@ class Worker(QObject):
             log.error("unhandled worker error: %s", exc)
 
     def _finish(self, job_id: int) -> tuple[Callable[[Any], None] | None, Callable[[BaseException], None] | None]:
-        callbacks = self._callbacks.pop(job_id, (None, None))
+        _fn, on_done, on_error = self._callbacks.pop(job_id, (None, None, None))
         if not self._callbacks:
             self._slow_timer.stop()
             self.busy_changed.emit(False)
             self.slow.emit(False)
-        return callbacks
+        return on_done, on_error
 
     @property
     def busy(self) -> bool:
