@@ -11,6 +11,7 @@ The day of the event itself is never counted."""
 import datetime
 
 import pytest
+from test_complaints_service import BACKENDS, fresh_desk
 
 from desk.deadlines import (
     RULE_NEW,
@@ -279,6 +280,12 @@ def test_override_wins_over_the_package():
 # -- deadlines kept on the cases (SQLite and PostgreSQL) ---------------------------------------
 
 TODAY = datetime.datetime(2026, 11, 30, 10, 0)
+
+
+@pytest.fixture(params=BACKENDS)
+def desk(request):  # type: ignore[no-untyped-def]
+    """Fresh database per test; PostgreSQL emptied rather than recreated (see test_complaints_service)."""
+    yield from fresh_desk(request)
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from test_complaints_service import BACKENDS, fresh_desk
 
 from desk import clock
 from desk.errors import ConflictError, DeskError, PermissionDenied, ValidationError
@@ -120,6 +121,12 @@ def test_status_label_of_unknown_status_is_shown_as_is():
 
 
 # -- through the service ------------------------------------------------------------------------
+
+
+@pytest.fixture(params=BACKENDS)
+def desk(request):  # type: ignore[no-untyped-def]
+    """Fresh database per test; PostgreSQL emptied rather than recreated (see test_complaints_service)."""
+    yield from fresh_desk(request)
 
 
 @pytest.fixture(autouse=True)
