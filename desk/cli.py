@@ -439,18 +439,19 @@ def _bench(args: argparse.Namespace) -> int:
 # -- entry point --------------------------------------------------------------------------------
 
 
-def _log_crash(exc: BaseException) -> Path | None:
-    """Write the traceback to the log folder; the screen gets one line."""
-    from desk import clock, paths
+def _attach_log_file() -> logging.FileHandler | None:
+    """Warnings and errors of desk.* go to the log folder, not the screen (with no handler at all,
+    Python would print them, tracebacks included, to stderr)."""
+    from desk import paths
 
     try:
-        path = paths.log_dir() / "cadesk-admin.log"
-        with open(path, "a", encoding="utf-8") as f:
-            f.write(f"--- {clock.now():%Y-%m-%d %H:%M:%S} {' '.join(sys.argv)}\n")
-            f.write("".join(traceback.format_exception(exc)))
-        return path
+        handler = logging.FileHandler(paths.log_dir() / "cadesk-admin.log", encoding="utf-8", delay=True)
     except OSError:
         return None
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("desk").addHandler(handler)
+    return handler
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -460,6 +461,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, or a usage error already printed
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     func: Callable[[argparse.Namespace, str], int] = args.func
+    handler = _attach_log_file()
+    try:
+        return _dispatch(func, args, handler)
+    finally:
+        if handler is not None:
+            logging.getLogger("desk").removeHandler(handler)
+            handler.close()
+
+
+def _dispatch(func: Callable[[argparse.Namespace, str], int], args: argparse.Namespace,
+              handler: logging.FileHandler | None) -> int:
     url = ""
     try:
         url = "" if func is cmd_bench else _db_url(args)
@@ -481,16 +493,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, OSError):
             _err(f"错误：文件操作失败：{exc.strerror or exc}{f'（{exc.filename}）' if exc.filename else ''}")
             return 1
-        if logging.getLogger().handlers:  # Python's last-resort handler would print the traceback
-            log.error("cadesk-admin %s failed", args.command, exc_info=exc)
-        where = _log_crash(exc)
+        log.error("cadesk-admin %s failed: %s", args.command, " ".join(sys.argv[1:]), exc_info=exc)
         _err(f"程序内部错误（{type(exc).__name__}）：{exc}")
-        if where is not None:
-            _err(f"详细信息已写入：{where}")
+        if handler is not None:
+            _err(f"详细信息已写入：{handler.baseFilename}")
         if args.verbose:
             traceback.print_exception(exc)
         return 2
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -374,6 +374,7 @@ def test_bench_reports_failures_and_skips(capsys, cheap_benchmarks):
     code, out, err = run(capsys, "bench", "--json", "--only", "cheap_test,broken_test,elsewhere_test")
     assert code == 1
     assert "失败 broken_test" in err and "跳过 elsewhere_test：这台机器上不能测" in err
+    assert "RuntimeError: kaputt" in (paths.log_dir() / "cadesk-admin.log").read_text(encoding="utf-8")
     assert json.loads(out.strip().splitlines()[-1]) == {"cheap_a_s": 0.1235, "cheap_b_s": 2.0}
     code, _, err = run(capsys, "bench", "--only", "no_such_bench")
     assert code == 1 and "no_such_bench" in err and "startup" in err
