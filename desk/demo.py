@@ -347,7 +347,7 @@ USER_PLAN: tuple[tuple[Role, int], ...] = (
 )
 
 
-@demo_step("users", label="用户（各角色，密码 demo-pass-1）")
+@demo_step("users", label="用户（各角色）")
 def _users(ctx: DemoContext) -> StepResult:
     from desk.services.auth import hash_password
 
@@ -367,7 +367,7 @@ def _users(ctx: DemoContext) -> StepResult:
     pw_hash = hash_password(DEMO_PASSWORD) if new else ""
     users = [User(username=u, display_name=d, role=r, office_id=o, password_hash=pw_hash) for u, d, r, o in new]
     ctx.insert(users)
-    return StepResult(added=len(users), skipped=len(planned) - len(users), note=f"密码均为 {DEMO_PASSWORD}")
+    return StepResult(added=len(users), skipped=len(planned) - len(users), note=f"用户名 demo_…，密码 {DEMO_PASSWORD}")
 
 
 def _trade_name(rng: random.Random) -> str:
