@@ -13,8 +13,18 @@ from sqlalchemy import func, insert, select, update
 
 from desk import clock
 from desk.deadlines import DeadlineRules, current_due
+from desk.demo import DemoContext, StepResult, demo_step
 from desk.facade import Desk
-from desk.models import Business, CaseSequence, Complaint, ComplaintEvent, Office, User, VocabItem
+from desk.models import (
+    Business,
+    CaseSequence,
+    Complaint,
+    ComplaintEvent,
+    Consultation,
+    Office,
+    User,
+    VocabItem,
+)
 from desk.validators import normalise_search_text
 from desk.workflow import Status
 
@@ -77,11 +87,14 @@ def _received(rng: random.Random, start: dt.date, end: dt.date) -> dt.datetime:
             return dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randrange(60), rng.randrange(60)))
 
 
-def _ensure_businesses(desk: Desk, rng: random.Random, minimum: int = 200) -> list[tuple[int, str]]:
+def _ensure_businesses(desk: Desk, rng: random.Random, minimum: int = 1) -> list[tuple[int, str]]:
+    """The registry's businesses; on an empty registry (a bare benchmark database) 200 simple
+    ones are made first so complaints have someone to be against."""
     with desk.read() as s:
         rows = [(r.id, r.name) for r in s.execute(select(Business.id, Business.name))]
     if len(rows) >= minimum:
         return rows
+    minimum = max(minimum, 200)
     kinds = ["超市", "家电城", "通讯店", "餐饮店", "培训学校", "物业公司", "汽车销售服务有限公司", "装饰工程有限公司",
              "电动车行", "美容美发店", "健身会所", "农资经营部", "药店", "服装店", "金店", "快递服务部"]
     new = []
@@ -239,3 +252,42 @@ def _flush(s, batch: list[dict], batch_events: list[list[dict]]) -> None:  # typ
 def complaint_count(desk: Desk) -> int:
     with desk.read() as s:
         return s.scalar(select(func.count()).select_from(Complaint)) or 0
+
+
+@demo_step("complaints", label="投诉（近三年）", count=1000)
+def _complaints_step(ctx: DemoContext) -> StepResult:
+    # Re-running tops the database up to n cases rather than adding n more each time.
+    n = ctx.counts.get("complaints", 1000)
+    have = complaint_count(ctx.desk)
+    added = add_complaints(ctx.desk, n - have, seed=ctx.seed) if have < n else 0
+    return StepResult(added=added, skipped=min(have, n), note="批量写入，不记入操作日志")
+
+
+CONSULT_TOPICS = ["预付卡退费咨询", "网购七日无理由退货", "家电三包期限", "装修合同纠纷", "快递丢件赔偿", "医美消费维权",
+                  "二手车交易", "教育培训退费", "保健品宣传", "燃气费计量", "手机套餐变更", "消费者权益保护法咨询"]
+
+
+@demo_step("consultations", label="来访咨询", count=300)
+def _consultations_step(ctx: DemoContext) -> StepResult:
+    n = ctx.counts.get("consultations", 300)
+    rng = ctx.rng
+    today = clock.today()
+    with ctx.desk.read() as s:
+        have = s.scalar(select(func.count()).select_from(Consultation)) or 0
+    if have >= n:
+        return StepResult(skipped=n)
+    n -= have
+    with ctx.desk.read() as s:
+        offices = [r[0] for r in s.execute(select(Office.id).where(Office.active.is_(True)))]
+        users = [r[0] for r in s.execute(select(User.id).where(User.active.is_(True)))]
+    if not offices or n <= 0:
+        return StepResult()
+    rows = []
+    for _ in range(n):
+        day = today - dt.timedelta(days=rng.randrange(365 * 3))
+        rows.append(dict(office_id=rng.choice(offices), day=day, channel_code=rng.choice(["C01", "C01", "C02", "C02", "C04"]),
+                         topic=rng.choice(CONSULT_TOPICS), people=rng.choice([1, 1, 1, 1, 2, 3]), note="",
+                         handler_id=rng.choice(users) if users else None, version=1))
+    with ctx.desk.write() as s:
+        s.execute(insert(Consultation), rows)
+    return StepResult(added=n, note="批量写入，不记入操作日志")

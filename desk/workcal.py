@@ -115,7 +115,9 @@ class WorkCalendar:
     - Otherwise Monday–Friday are working days except 1 Jan, 1 May and 1–3 Oct. This is
       applied even in years the office has covered with overrides, because those dates are
       statutory holidays every year; the office overrides only need to add the rest.
-      Such a day is provisional unless its year is covered by the overrides.
+      Such a day is provisional unless the office has declared its year complete
+      (``covered_override_years``): one entry, say 1 January, does not make a whole year's
+      schedule, so entries alone never silence the warning.
     """
 
     def __init__(
@@ -126,10 +128,8 @@ class WorkCalendar:
         self._overrides: dict[datetime.date, bool] = {
             _as_date(d): bool(v) for d, v in (overrides or {}).items()
         }
-        # A year with any override entry counts as entered by the office.
-        self._override_years: frozenset[int] = frozenset(int(y) for y in covered_override_years) | {
-            d.year for d in self._overrides
-        }
+        # Only years the office declared complete count as covered (see the class docstring).
+        self._override_years: frozenset[int] = frozenset(int(y) for y in covered_override_years)
 
     # -- single days -------------------------------------------------------------------
 

@@ -263,10 +263,14 @@ def test_deadline_in_an_uncovered_year_is_provisional(cal):
 
 
 def test_overrides_for_the_year_make_it_final():
+    # An entry alone is no schedule: only a year declared complete is final.
     cal = WorkCalendar({D(2027, 1, 1): False})
     r = mediation_due(cal, D(2026, 11, 30), RULE_NEW, [], RULES)
+    assert (r.date, r.provisional) == (D(2027, 1, 29), True)
+    cal = WorkCalendar({D(2027, 1, 1): False}, covered_override_years=[2027])
+    r = mediation_due(cal, D(2026, 11, 30), RULE_NEW, [], RULES)
     assert (r.date, r.provisional) == (D(2027, 1, 29), False)
-    cal = WorkCalendar({D(2027, 1, 1): False, D(2027, 1, 29): False})
+    cal = WorkCalendar({D(2027, 1, 1): False, D(2027, 1, 29): False}, covered_override_years=[2027])
     r = mediation_due(cal, D(2026, 11, 30), RULE_NEW, [], RULES)
     assert (r.date, r.provisional) == (D(2027, 2, 1), False)
 
@@ -426,9 +430,11 @@ def test_provisional_deadline_until_the_year_is_entered(desk, frozen):
     assert row.due_provisional
     assert desk.complaints.worklist().provisional_years == (2027,)
 
-    # The office enters 2027's first holiday: the year counts as entered.
+    # One entry is no schedule: the deadline stays provisional …
     desk.calendar.set_override(D(2027, 1, 1), False, "元旦")
-    assert desk.complaints.recompute_due_dates() == 1
+    assert desk.complaints.get(c.id).due_provisional
+    # … until the office declares 2027 complete; the calendar service recomputes open cases.
+    desk.calendar.set_year_complete(2027)
     c = desk.complaints.get(c.id)
     assert (c.due_date, c.due_provisional) == (D(2027, 1, 29), False)
     assert "暂定" not in c.due_label
@@ -436,9 +442,8 @@ def test_provisional_deadline_until_the_year_is_entered(desk, frozen):
     # Nothing left to change.
     assert desk.complaints.recompute_due_dates() == 0
 
-    # A holiday on the last day moves the deadline, both by recompute and on the next step.
+    # A holiday on the last day moves the deadline, both on the calendar change and on the next step.
     desk.calendar.set_override(D(2027, 1, 29), False, "调休")
-    assert desk.complaints.recompute_due_dates() == 1
     assert desk.complaints.get(c.id).due_date == D(2027, 2, 1)
     desk.calendar.remove_override(D(2027, 1, 29))
     c = _act(desk, desk.complaints.get(c.id), "start_mediation", D(2026, 11, 30))
@@ -453,8 +458,9 @@ def test_provisional_referral_reply_due_is_recomputed(desk, frozen):
     # Mon 2026-12-21 + 15 working days: 12-22 … 12-31 (8), then 2027 on the fallback:
     # 01-01 is New Year; 01-04 … 01-08 (13), 01-11, 01-12.
     assert (ref.reply_due, ref.reply_due_provisional) == (D(2027, 1, 12), True)
+    # An imported file is taken as the whole schedule of its year: the reply due is recomputed.
     desk.calendar.import_text("2027-01-01..2027-01-03 休 元旦\n2027-01-04 休 元旦调休（假设）\n")
-    assert desk.complaints.recompute_due_dates() == 1
+    assert desk.complaints.recompute_due_dates() == 0  # already done by the import
     ref = desk.complaints.get(c.id).referrals[0]
     assert (ref.reply_due, ref.reply_due_provisional) == (D(2027, 1, 13), False)
 

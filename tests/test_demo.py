@@ -58,7 +58,7 @@ def test_generated_businesses_are_valid_and_local():
 
 
 def test_run_demo_fills_and_rerun_skips(desk):
-    report = demo.run_demo(desk, 11, businesses=50)
+    report = demo.run_demo(desk, 11, businesses=50, complaints=40, consultations=10)
     with desk.read() as s:
         n_business = s.scalar(select(func.count()).select_from(Business))
         branches = s.execute(select(Office.name, Office.code).where(Office.kind == "branch")).all()
@@ -73,13 +73,14 @@ def test_run_demo_fills_and_rerun_skips(desk):
     assert all(credit_code(c) == c for c in codes)
     assert all(mobile_or_landline(p) == p for p in phones)
     assert holiday is not None and holiday.is_workday is False  # 元旦
-    assert report.added == 50 + len(branches) + sum(roles.values()) + 1  # county office existed
+    assert report.added == 50 + len(branches) + sum(roles.values()) + 1 + 40 + 10  # county office existed
+    assert desk.complaints.count() == 40
 
-    again = demo.run_demo(desk, 11, businesses=50)
+    again = demo.run_demo(desk, 11, businesses=50, complaints=40, consultations=10)
     assert again.added == 0
     assert desk.businesses.count() == 50
 
-    other = demo.run_demo(desk, 12, businesses=20)
+    other = demo.run_demo(desk, 12, businesses=20, complaints=40, consultations=10)
     assert dict(other.steps)["经营者"].added == 20
     assert desk.businesses.count() == 70
 

@@ -187,7 +187,7 @@ class TestUncovered2027:
         assert cal.add_days(D(2026, 12, 2), 30) == DayResult(D(2027, 1, 4), True, (2027,))
 
     def test_years_covered_by_overrides_not_provisional(self):
-        cal = WorkCalendar({D(2027, 2, 20): True}, covered_override_years=[2028])
+        cal = WorkCalendar({D(2027, 2, 20): True}, covered_override_years=[2027, 2028])
         assert cal.day_status(D(2027, 3, 1)) == (True, False)
         assert cal.day_status(D(2028, 3, 1)) == (True, False)
         assert cal.day_status(D(2029, 3, 1)) == (True, True)
@@ -208,7 +208,7 @@ class TestUncovered2027:
 
 
 def test_covered_years():
-    cal = WorkCalendar({D(2027, 1, 1): False}, covered_override_years=[2028])
+    cal = WorkCalendar({D(2027, 1, 1): False}, covered_override_years=[2027, 2028])
     cov = cal.covered_years()
     assert isinstance(cov, Coverage)
     assert cov.override_years == (2027, 2028)
@@ -327,6 +327,14 @@ def test_format_overrides_round_trip():
 
 def test_parsed_overrides_feed_calendar():
     lines = parse_overrides_text("2027-02-06..2027-02-12 休 春节\n2027-02-20 班 春节调休")
-    cal = WorkCalendar({x.date: x.is_workday for x in lines})
+    cal = WorkCalendar({x.date: x.is_workday for x in lines}, covered_override_years=[2027])
     # Fri 2027-02-05 + 1: 02-06..12 off, 13/14 weekend -> Mon 02-15; not provisional.
     assert cal.add_working_days(D(2027, 2, 5), 1) == DayResult(D(2027, 2, 15), False, ())
+
+
+def test_a_single_entry_does_not_cover_its_year():
+    # 元旦 alone is no schedule: the rest of 2027 stays provisional until declared complete.
+    cal = WorkCalendar({D(2027, 1, 1): False})
+    assert not cal.is_year_covered(2027)
+    assert cal.add_working_days(D(2027, 3, 1), 3).provisional
+    assert not WorkCalendar({D(2027, 1, 1): False}, covered_override_years=[2027]).add_working_days(D(2027, 3, 1), 3).provisional
