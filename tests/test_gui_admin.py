@@ -646,3 +646,23 @@ def test_pages_closed_while_loading_ignore_late_results(sqlite_desk: Desk, qtbot
         shiboken6.delete(page)
     settle(qtbot, worker)
     assert dialogs.shown == []
+
+
+def test_declaring_a_year_complete_makes_its_deadlines_final(sqlite_desk: Desk, qtbot, worker, dialogs) -> None:  # type: ignore[no-untyped-def]
+    from ui.admin.calendar_page import CalendarPage
+
+    nxt = package_years()[-1] + 1
+    sqlite_desk.calendar.set_override(dt.date(nxt, 1, 1), False, "元旦")
+    assert sqlite_desk.calendar.add_working_days(dt.date(nxt, 3, 1), 5).provisional  # one entry is no schedule
+    page = open_page(qtbot, worker, CalendarPage(sqlite_desk, dialogs, worker))
+    page.year_spin.setValue(nxt)
+    settle(qtbot, worker)
+    assert page.complete_check.isEnabled() and not page.complete_check.isChecked()
+    page.complete_check.click()
+    settle(qtbot, worker)
+    assert sqlite_desk.calendar.complete_years() == {nxt}
+    assert page.complete_check.isChecked()
+    assert not sqlite_desk.calendar.add_working_days(dt.date(nxt, 3, 1), 5).provisional
+    page.year_spin.setValue(package_years()[-1])
+    settle(qtbot, worker)
+    assert page.complete_check.isChecked() and not page.complete_check.isEnabled()  # built-in data

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QFormLayout,
@@ -101,6 +102,11 @@ class CalendarPage(QWidget):
         self.year_spin.setValue(today.year)
         self.year_spin.valueChanged.connect(lambda _y: self.load())
         top.addWidget(self.year_spin)
+        # Entries alone never make a year final (元旦 alone is no schedule): the admin says so.
+        self.complete_check = QCheckBox("本年放假安排已全部录入")
+        self.complete_check.setToolTip("勾选后，该年的办理期限不再标注“暂定”。从文件导入会自动勾选该文件涉及的年份。")
+        self.complete_check.clicked.connect(self._set_complete)
+        top.addWidget(self.complete_check)
         self.coverage_label = hint_label()
         top.addWidget(self.coverage_label, 1)
         self.warning_label = QLabel()
@@ -217,13 +223,18 @@ class CalendarPage(QWidget):
     def load(self, select_day: dt.date | None = None) -> None:
         year = self.year
         svc = self.desk.calendar
-        self.worker.run(lambda: (svc.overrides(year), svc.calendar().covered_years()),
-                        alive(self, lambda r: self._loaded(year, r[0], r[1], select_day)),
+        self.worker.run(lambda: (svc.overrides(year), svc.calendar().covered_years(), svc.complete_years()),
+                        alive(self, lambda r: self._loaded(year, r[0], r[1], select_day, r[2])),
                         alive(self, lambda exc: self.dialogs.show_error(self, exc, "节假日载入失败")))
 
-    def _loaded(self, year: int, rows: list[OverrideView], cov: Coverage, select_day: dt.date | None) -> None:
+    def _loaded(self, year: int, rows: list[OverrideView], cov: Coverage, select_day: dt.date | None,
+                complete: set[int] | None = None) -> None:
         if year != self.year:
             return
+        in_package = year in cov.package_years
+        self.complete_check.setEnabled(not in_package)
+        self.complete_check.setChecked(in_package or year in (complete or set()))
+        self.complete_check.setText("本年安排由内置数据提供" if in_package else f"{year}年放假安排已全部录入")
         self.entries = {o.day: o for o in rows}
         self.table.blockSignals(True)
         self.table.clearSelection()  # rows change under it; a stale selection would mislead
@@ -295,6 +306,14 @@ class CalendarPage(QWidget):
                         alive(self, lambda exc: self.dialogs.show_error(self, exc, "没有删除")))
 
     # -- import -------------------------------------------------------------------------------
+    def _set_complete(self, checked: bool) -> None:
+        year = self.year
+        svc = self.desk.calendar
+        self.complete_check.setEnabled(False)
+        # Recomputing the open cases' deadlines follows in the service; it may take a moment.
+        self.worker.run(lambda: svc.set_year_complete(year, checked), alive(self, lambda _r: self.load()),
+                        alive(self, lambda exc: (self.load(), self.dialogs.show_error(self, exc, "保存失败"))))
+
     def import_file(self) -> None:
         path = self.dialogs.open_file(self, "导入节假日安排", "文本文件 (*.txt);;所有文件 (*)")
         if not path:
