@@ -112,7 +112,7 @@ def _make(kind: str):  # type: ignore[no-untyped-def]
 
     @benchmark(
         f"complaints_search{sfx}",
-        targets={f"search_s{sfx}": 0.2},
+        targets={f"search_s{sfx}": 0.2, f"search_vs_sql{sfx}": 2.0},
         description=f"十万件投诉：关键词检索首页（{label}），对照手写 SQL",
     )
     def _search(run: BenchRun) -> Mapping[str, float]:
