@@ -8,6 +8,7 @@ import datetime as dt
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from desk.db import SQLITE_BUSY_MS, make_maintenance_engine, normalise_url
 from desk.errors import DatabaseOpenError, DeskError
 
 CHUNK = 2000
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6  # result codes passed to a backup progress callback
 
 
 class BackupError(DeskError):
@@ -71,8 +73,15 @@ def _sqlite_overwrite(src: Path, live: Path) -> None:
     live.parent.mkdir(parents=True, exist_ok=True)
     s = sqlite3.connect(src)
     d = sqlite3.connect(live, timeout=SQLITE_BUSY_MS / 1000)
+    deadline = time.monotonic() + SQLITE_BUSY_MS / 1000
+
+    def give_up_when_busy(status: int, _remaining: int, _total: int) -> None:
+        # Python retries a busy backup step for ever: stop like any other write would.
+        if status in (_SQLITE_BUSY, _SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise sqlite3.OperationalError("database is locked")
+
     try:
-        s.backup(d)
+        s.backup(d, progress=give_up_when_busy)
     finally:
         s.close()
         d.close()
@@ -255,7 +264,13 @@ def restore(url: str, src: Path) -> RestoreResult:
         finally:
             wengine.dispose()
         if u.get_backend_name() == "sqlite":
-            _sqlite_overwrite(work, Path(u.database or ""))
+            try:
+                _sqlite_overwrite(work, Path(u.database or ""))
+            except sqlite3.Error as exc:
+                # The backup API writes in one transaction: the live file is unchanged.
+                from desk.facade import explain_db_error
+
+                raise BackupError(f"恢复失败，数据保持原样。{explain_db_error(exc, url)}") from exc
         else:
             try:
                 _restore_into_postgres(u.render_as_string(hide_password=False), work)
