@@ -238,3 +238,27 @@ def test_restore_over_a_damaged_file(sqlite_url: str, tmp_path: Path) -> None:
         assert _names(d) == ["损坏前备份的经营者"]
     finally:
         d.close()
+
+
+def test_restore_while_another_program_writes_is_refused_cleanly(
+    sqlite_desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desk import db
+
+    sqlite_desk.businesses.create(BusinessInput(name="恢复时仍在的经营者"))
+    bk = tmp_path / "bk.sqlite3"
+    backup.backup(sqlite_desk.url, bk)
+    sqlite_desk.businesses.create(BusinessInput(name="别的程序正在写"))
+    monkeypatch.setattr(db, "SQLITE_BUSY_MS", 200)
+    monkeypatch.setattr(backup, "SQLITE_BUSY_MS", 200)
+    live = normalise_url(sqlite_desk.url).database or ""
+    holder = sqlite3.connect(live)
+    holder.execute("BEGIN IMMEDIATE")  # another program in the middle of saving
+    try:
+        with pytest.raises(BackupError) as err:
+            backup.restore(sqlite_desk.url, bk)
+        assert "数据保持原样" in str(err.value) and "占用" in str(err.value)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert len(_names(sqlite_desk)) == 2
