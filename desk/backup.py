@@ -40,6 +40,17 @@ def _stamp() -> str:
     return clock.now().strftime("%Y%m%d-%H%M%S")
 
 
+def _unused(path: Path) -> Path:
+    """``path``, or ``name-2.ext``, ``name-3.ext`` …: names are stamped to the second, and a
+    second backup within it must not overwrite the first."""
+    n = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
 def _sqlite_file(engine: Engine) -> Path:
     db = engine.url.database
     if not db or db == ":memory:":
@@ -88,7 +99,7 @@ def _sqlite_overwrite(src: Path, live: Path) -> None:
 
 
 def backup_before_migration(engine: Engine, revision: str) -> Path:
-    dst = paths.backup_dir() / f"before-migrate-{revision}-{_stamp()}.sqlite3"
+    dst = _unused(paths.backup_dir() / f"before-migrate-{revision}-{_stamp()}.sqlite3")
     _sqlite_copy(_sqlite_file(engine), dst)
     return dst
 
@@ -205,7 +216,7 @@ class RestoreResult:
 def _move_damaged_aside(live: Path) -> Path:
     """Move an unreadable database file (and its journal files) into the backups folder, so the
     restore can start from a clean file and the damaged one is kept for inspection."""
-    dst = paths.backup_dir() / f"damaged-{_stamp()}-{live.name}"
+    dst = _unused(paths.backup_dir() / f"damaged-{_stamp()}-{live.name}")
     try:
         shutil.move(live, dst)
         for suffix in ("-wal", "-journal"):
@@ -251,7 +262,7 @@ def restore(url: str, src: Path) -> RestoreResult:
     finally:
         engine.dispose()
     if has_schema:
-        aside = paths.backup_dir() / f"before-restore-{_stamp()}.sqlite3"
+        aside = _unused(paths.backup_dir() / f"before-restore-{_stamp()}.sqlite3")
         backup(str(u.render_as_string(hide_password=False)), aside)
 
     with tempfile.TemporaryDirectory() as td:
