@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -84,6 +84,18 @@ def explain_db_error(exc: BaseException, url: str) -> str:
     return f"数据库出错：{msg}"
 
 
+def _refuse_foreign_tables(conn: Connection) -> None:
+    """A database without our schema version must be empty: never create our tables among
+    another program's data (a wrong file picked in the settings, a shared server database)."""
+    names = [n for n in inspect(conn).get_table_names() if n != "alembic_version" and not n.startswith("sqlite_")]
+    if names:
+        shown = "、".join(sorted(names)[:5]) + ("等" if len(names) > 5 else "")
+        raise DatabaseOpenError(
+            f"这个数据库里已有其他程序的数据表（{shown}），不是消协工作台的数据库。"
+            "为免破坏其中的数据，程序不会在这里建表。请选择一个新文件，或请管理员建立一个空数据库。"
+        )
+
+
 class Desk:
     """Open with ``Desk.open(url)``; log in with ``desk.auth.login(...)`` (or ``Desk.open(url,
     actor=SYSTEM_ACTOR)`` for the admin CLI); then use ``desk.businesses``, ``desk.users`` …"""
@@ -117,6 +129,8 @@ class Desk:
                 if engine.dialect.name == "sqlite":
                     conn.exec_driver_sql("PRAGMA schema_version").fetchone()
                 rev = migrate_mod.current_revision(conn)
+                if rev is None:
+                    _refuse_foreign_tables(conn)
             migrate_mod.check_not_newer(rev)
             if migrate:
                 migrate_mod.upgrade(engine)
