@@ -262,3 +262,10 @@ def test_restore_while_another_program_writes_is_refused_cleanly(
         holder.rollback()
         holder.close()
     assert len(_names(sqlite_desk)) == 2
+
+
+def test_automatic_backups_in_one_second_do_not_overwrite(sqlite_desk: Desk) -> None:
+    from desk.backup import backup_before_migration
+
+    made = [backup_before_migration(sqlite_desk.engine, "0000") for _ in range(3)]
+    assert len(set(made)) == 3 and all(p.is_file() for p in made)

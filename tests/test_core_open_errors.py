@@ -157,3 +157,37 @@ def test_postgres_schema_newer_than_program(pg_url: str) -> None:
         c.execute(text("UPDATE alembic_version SET version_num = '0999_next_year'"))
     eng.dispose()
     assert isinstance(_open_error(pg_url), SchemaTooNewError)
+
+
+def test_another_programs_sqlite_file_is_not_taken_over(tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "通讯录.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE contacts (id INTEGER PRIMARY KEY, name TEXT)")
+    con.execute("INSERT INTO contacts (name) VALUES ('张三')")
+    con.commit()
+    con.close()
+    msg = str(_open_error(sqlite_url(other)))
+    assert "contacts" in msg and "不是消协工作台的数据库" in msg
+    con = sqlite3.connect(other)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    finally:
+        con.close()
+    assert tables == ["contacts"]  # nothing of ours was created in it
+
+
+@pytest.mark.pg
+def test_another_programs_postgres_database_is_not_taken_over(pg_empty_url: str) -> None:
+    eng = make_engine(pg_empty_url)
+    with eng.begin() as c:
+        c.execute(text("CREATE TABLE invoices (id serial PRIMARY KEY)"))
+    eng.dispose()
+    assert "invoices" in str(_open_error(pg_empty_url))
+    eng = make_engine(pg_empty_url)
+    try:
+        with eng.connect() as c:
+            assert c.execute(text("SELECT to_regclass('app_user')")).scalar() is None
+    finally:
+        eng.dispose()
