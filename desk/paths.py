@@ -47,4 +47,9 @@ def default_db_url() -> str:
 
 
 def sqlite_url(path: Path | str) -> str:
+    text = str(path)
+    # A UNC path must stay recognisable so desk.db refuses it: resolve() on POSIX would turn
+    # //server/share into /server/share.
+    if text.startswith(("\\\\", "//")):
+        return f"sqlite:///{text.replace(chr(92), '/')}"
     return f"sqlite:///{Path(path).resolve().as_posix()}"
