@@ -286,6 +286,42 @@ class Desk:
         return ConsultationService(self)
 
     @cached_property
+    def mediation(self):  # type: ignore[no-untyped-def]
+        from desk.services.mediation import MediationService
+
+        return MediationService(self)
+
+    @cached_property
+    def stations(self):  # type: ignore[no-untyped-def]
+        from desk.services.stations import StationService
+
+        return StationService(self)
+
+    @cached_property
+    def rosters(self):  # type: ignore[no-untyped-def]
+        from desk.services.rosters import RosterService
+
+        return RosterService(self)
+
+    @cached_property
+    def trust_units(self):  # type: ignore[no-untyped-def]
+        from desk.services.trust_units import TrustUnitService
+
+        return TrustUnitService(self)
+
+    @cached_property
+    def departments(self):  # type: ignore[no-untyped-def]
+        from desk.services.departments import DepartmentService
+
+        return DepartmentService(self)
+
+    @cached_property
+    def outreach(self):  # type: ignore[no-untyped-def]
+        from desk.services.outreach import OutreachService
+
+        return OutreachService(self)
+
+    @cached_property
     def audit_log(self):  # type: ignore[no-untyped-def]
         from desk.services.audit_log import AuditLogService
 

@@ -13,6 +13,9 @@ from desk.models.complaints import (
 )
 from desk.models.core import AuditLog, Business, HolidayOverride, Office, Setting, User, VocabItem
 
+# Each later module keeps its tables in its own file; importing registers them on Base.metadata.
+from desk.models import mediation, outreach, rosters, trust_units  # noqa: E402, F401  isort: skip
+
 __all__ = [
     "Attachment",
     "CaseSequence",
