@@ -161,7 +161,12 @@ def backup(url: str, dst: Path) -> BackupInfo:
                 with engine.connect() as s, out.begin() as d:
                     # REPEATABLE READ: one consistent picture of every table.
                     s.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    _copy_rows(s, d, _metadata().sorted_tables)
+                    tables = _metadata().sorted_tables
+                    # Migrations may seed rows (default lists); the copy must hold only the
+                    # server's rows, so empty the fresh file first, children before parents.
+                    for t in reversed(tables):
+                        d.execute(t.delete())
+                    _copy_rows(s, d, tables)
             finally:
                 out.dispose()
             tmp.replace(dst)

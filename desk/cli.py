@@ -308,7 +308,7 @@ def cmd_restore(args: argparse.Namespace, url: str) -> int:
     _out(f"已从备份恢复：{result.restored_from.resolve()}")
     if result.previous_saved_to is not None:
         _out(f"恢复前的数据已另存为：{result.previous_saved_to}")
-    if getattr(result, "damaged_saved_to", None) is not None:
+    elif result.damaged_saved_to is not None:
         _out(f"原来已损坏的数据库文件已移到：{result.damaged_saved_to}")
     else:
         _out("恢复前数据库是空的，没有另存。")
