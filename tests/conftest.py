@@ -97,7 +97,7 @@ def pg_template() -> Iterator[str]:
     eng.dispose()
     yield name
     with admin.connect() as c:
-        c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(c, name)
     admin.dispose()
 
 
@@ -133,13 +133,30 @@ def pg_empty_url(pg_template: str) -> Iterator[str]:
     _drop_created()
 
 
+def drop_database(conn, name: str) -> None:  # type: ignore[no-untyped-def]
+    """DROP … WITH (FORCE), retried briefly: an autovacuum worker attached to the new database
+    can refuse to be ended when the role lacks pg_signal_backend (CI grants it)."""
+    import time
+
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(20):
+        try:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except DBAPIError:
+            if attempt == 19:
+                raise
+            time.sleep(0.25)
+
+
 def _drop_created() -> None:
     if not _created:
         return
     admin = _pg_admin_engine()
     with admin.connect() as c:
         while _created:
-            c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{_created.pop()}" WITH (FORCE)')
+            drop_database(c, _created.pop())
     admin.dispose()
 
 

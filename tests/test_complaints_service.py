@@ -27,6 +27,7 @@ from desk.services.complaints import (
 )
 from desk.services.offices import OfficeInput
 from desk.services.users import UserInput
+from tests.conftest import drop_database
 
 D = datetime.date
 DT = datetime.datetime
@@ -72,7 +73,7 @@ def _shared_pg_url(request: pytest.FixtureRequest) -> str:
         def drop() -> None:
             admin = _pg_admin()
             with admin.connect() as c:
-                c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                drop_database(c, name)
             admin.dispose()
 
         request.config.add_cleanup(drop)
