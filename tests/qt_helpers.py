@@ -38,7 +38,7 @@ class RecordingDialogs(Dialogs):
         self.shown.append(("open_file", title, filters))
         return self.file_answers.pop(0) if self.file_answers else None
 
-    def save_file(self, parent: Any, title: str, suggested: str = "", filters: str = "") -> str | None:
+    def save_file(self, parent: Any, title: str, suggested: str = "", filters: str = "", *, confirm_overwrite: bool = True) -> str | None:
         self.shown.append(("save_file", title, suggested))
         return self.file_answers.pop(0) if self.file_answers else None
 

@@ -31,8 +31,12 @@ class Dialogs:
         path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
         return path or None
 
-    def save_file(self, parent: QWidget | None, title: str, suggested: str = "", filters: str = "") -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    def save_file(
+        self, parent: QWidget | None, title: str, suggested: str = "", filters: str = "", *, confirm_overwrite: bool = True
+    ) -> str | None:
+        """``confirm_overwrite=False`` for choosing an existing file to use (not to replace)."""
+        options = QFileDialog.Option(0) if confirm_overwrite else QFileDialog.Option.DontConfirmOverwrite
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters, options=options)
         return path or None
 
     def show_error(self, parent: QWidget | None, exc: BaseException, title: str = "操作未完成") -> None:

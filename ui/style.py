@@ -44,6 +44,11 @@ QListWidget#navigation::item:hover:!selected {{
 QListWidget#settingsSections {{
     outline: 0;
 }}
+QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QTextEdit[invalid="true"] {{
+    /* Text fields only: a styled border on combo boxes or spin boxes drops their native arrows. */
+    border: 1px solid {ERROR_COLOR};
+    border-radius: 2px;
+}}
 """
 
 # One colour per module so the navigation is recognisable at a glance.
