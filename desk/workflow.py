@@ -97,6 +97,10 @@ OTHER_ACTIONS: dict[str, str] = {
     "attachment_removed": "删除附件",
     "note": "备注",
     "document": "生成文书",
+    # Recorded by the mediation service (desk.services.mediation).
+    "mediation_session": "调解",
+    "mediation_outcome": "调解结果",
+    "performance": "确认履行",
 }
 
 

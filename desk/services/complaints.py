@@ -568,41 +568,47 @@ class ComplaintService(Service):
     # -- registration ------------------------------------------------------------------------
     def register(self, inp: ComplaintInput) -> ComplaintView:
         """Save a new complaint, allocate its case number and start the acceptance clock."""
+        self.desk.require(Perm.EDIT_COMPLAINT)
+        with self.desk.write() as s:
+            return self._view(s, self.register_in(s, inp))
+
+    def register_in(self, s: Session, inp: ComplaintInput) -> Complaint:
+        """``register`` inside the caller's transaction (the station service registers a case
+        settled at a station together with its settlement)."""
         actor = self.desk.require(Perm.EDIT_COMPLAINT)
         rules = self.rules()
         cal = self.desk.calendar.calendar()
-        with self.desk.write() as s:
-            values, parties, c = self._validate(s, inp)
-            c.raise_if_any()
-            business = values.pop("_business")
-            if business.id is None:
-                s.add(business)
-                s.flush()
-            office = s.get(Office, values["office_id"])
-            assert office is not None
-            received: dt.datetime = values["received_at"]
-            n = allocate_number(s, office.id, received.year, "case")
-            comp = Complaint(
-                case_no=f"{office.code}-{received.year}-{n:05d}",
-                status=Status.REGISTERED.value,
-                rule_version=rules.rule_version(received.date()),
-                business_id=business.id,
-                business_name=business.name,
-                handler_id=values.pop("handler_id") or actor.user_id,
-                **values,
-            )
-            due = acceptance_due(cal, received.date(), rules)
-            comp.due_date, comp.due_kind, comp.due_provisional = due.date, "accept", due.provisional
-            for p in parties:
-                comp.parties.append(ComplaintParty(**p))
-            comp.search_text = _search_text(comp, [p["name"] for p in parties])
-            s.add(comp)
+        values, parties, c = self._validate(s, inp)
+        c.raise_if_any()
+        business = values.pop("_business")
+        if business.id is None:
+            s.add(business)
             s.flush()
-            detail = f"登记投诉，{rules.rule_version(received.date())}版办法；受理决定期限 {due.date:%Y-%m-%d}"
-            if comp.is_joint:
-                detail += f"；共同投诉，共{len(parties) + 1}名投诉人"
-            self._event(s, comp, "register", None, comp.status, received.date(), detail)
-            return self._view(s, comp)
+        office = s.get(Office, values["office_id"])
+        assert office is not None
+        received: dt.datetime = values["received_at"]
+        n = allocate_number(s, office.id, received.year, "case")
+        comp = Complaint(
+            case_no=f"{office.code}-{received.year}-{n:05d}",
+            status=Status.REGISTERED.value,
+            rule_version=rules.rule_version(received.date()),
+            business_id=business.id,
+            business_name=business.name,
+            handler_id=values.pop("handler_id") or actor.user_id,
+            **values,
+        )
+        due = acceptance_due(cal, received.date(), rules)
+        comp.due_date, comp.due_kind, comp.due_provisional = due.date, "accept", due.provisional
+        for p in parties:
+            comp.parties.append(ComplaintParty(**p))
+        comp.search_text = _search_text(comp, [p["name"] for p in parties])
+        s.add(comp)
+        s.flush()
+        detail = f"登记投诉，{rules.rule_version(received.date())}版办法；受理决定期限 {due.date:%Y-%m-%d}"
+        if comp.is_joint:
+            detail += f"；共同投诉，共{len(parties) + 1}名投诉人"
+        self._event(s, comp, "register", None, comp.status, received.date(), detail)
+        return comp
 
     def update(self, complaint_id: int, started_from: ComplaintView, inp: ComplaintInput) -> ComplaintView:
         """Correct the registration details; refused if someone saved the case meanwhile."""
@@ -643,136 +649,149 @@ class ComplaintService(Service):
     # -- workflow --------------------------------------------------------------------------
     def act(self, complaint_id: int, action: str, expected_version: int, inp: ActionInput | None = None) -> ComplaintView:
         """Take one workflow step (see desk.workflow.TRANSITIONS)."""
+        self.desk.require_login()
+        with self.desk.write() as s:
+            return self._view(s, self.act_in(s, complaint_id, action, expected_version, inp))
+
+    def act_in(self, s: Session, complaint_id: int, action: str, expected_version: int | None,
+               inp: ActionInput | None = None) -> Complaint:
+        """``act`` inside the caller's transaction, so a step and the record that goes with it
+        (an agreement, a session's recusal pause) are saved together or not at all.
+        ``expected_version`` None: the caller has checked the case's version itself."""
         actor = self.desk.require_login()
         inp = inp or ActionInput()
         rules = self.rules()
-        with self.desk.write() as s:
-            comp = self._get(s, complaint_id)
-            t = check_transition(comp.status, action, _perms(actor.role))
-            if comp.version != expected_version:
-                check_version("投诉", expected_version, comp, self._view(s, comp, log=False), None)
-            on = inp.on or clock.today()
-            c = Checker(LABELS)
-            if on > clock.today():
-                c.add("on", "不能晚于今天")
-            elif on < comp.received_date:
-                c.add("on", f"不能早于收到日期 {comp.received_date:%Y-%m-%d}")
+        comp = self._get(s, complaint_id)
+        t = check_transition(comp.status, action, _perms(actor.role))
+        if expected_version is not None and comp.version != expected_version:
+            check_version("投诉", expected_version, comp, self._view(s, comp, log=False), None)
+        on = inp.on or clock.today()
+        c = Checker(LABELS)
+        if on > clock.today():
+            c.add("on", "不能晚于今天")
+        elif on < comp.received_date:
+            c.add("on", f"不能早于收到日期 {comp.received_date:%Y-%m-%d}")
+        else:
+            # A step dated before the step that made it possible (mediation ending before it
+            # began, a pause before acceptance) would make every deadline after it wrong.
+            prev = s.execute(
+                select(ComplaintEvent.action, ComplaintEvent.event_date)
+                .where(ComplaintEvent.complaint_id == comp.id, ComplaintEvent.from_status.is_not(None),
+                       ComplaintEvent.from_status != ComplaintEvent.to_status)
+                .order_by(ComplaintEvent.id.desc()).limit(1)
+            ).first()
+            if prev is not None and on < prev.event_date:
+                c.add("on", f"不能早于上一步“{action_label(prev.action)}”的日期 {prev.event_date:%Y-%m-%d}")
+        ground_name = ""
+        if "ground" in t.needs:
+            kind = "refusal_ground" if action == "refuse" else "termination_ground"
+            names = self.vocab_names().get(kind, {})
+            if not inp.ground_code:
+                c.add("ground", "请选择" + ("不予受理" if action == "refuse" else "终止调解") + "的理由")
+            elif inp.ground_code not in self._active_codes(s, kind):
+                c.add("ground", "理由无效，请从列表中选择")
             else:
-                # A step dated before the step that made it possible (mediation ending before it
-                # began, a pause before acceptance) would make every deadline after it wrong.
-                prev = s.execute(
-                    select(ComplaintEvent.action, ComplaintEvent.event_date)
-                    .where(ComplaintEvent.complaint_id == comp.id, ComplaintEvent.from_status.is_not(None),
-                           ComplaintEvent.from_status != ComplaintEvent.to_status)
-                    .order_by(ComplaintEvent.id.desc()).limit(1)
-                ).first()
-                if prev is not None and on < prev.event_date:
-                    c.add("on", f"不能早于上一步“{action_label(prev.action)}”的日期 {prev.event_date:%Y-%m-%d}")
-            ground_name = ""
-            if "ground" in t.needs:
-                kind = "refusal_ground" if action == "refuse" else "termination_ground"
-                names = self.vocab_names().get(kind, {})
-                if not inp.ground_code:
-                    c.add("ground", "请选择" + ("不予受理" if action == "refuse" else "终止调解") + "的理由")
-                elif inp.ground_code not in self._active_codes(s, kind):
-                    c.add("ground", "理由无效，请从列表中选择")
-                else:
-                    ground_name = names.get(inp.ground_code, inp.ground_code)
-            reason = inp.reason.strip()
-            if "reason" in t.needs and not reason:
-                c.add("reason", "请写明原因")
-            department = inp.department.strip()
-            if "department" in t.needs and not department:
-                c.add("department", "请填写接收部门或机构")
-            if inp.reply_due is not None and inp.reply_due < on:
-                c.add("reply_due", "回复期限不能早于发出日期")
-            c.raise_if_any()
+                ground_name = names.get(inp.ground_code, inp.ground_code)
+        reason = inp.reason.strip()
+        if "reason" in t.needs and not reason:
+            c.add("reason", "请写明原因")
+        department = inp.department.strip()
+        if "department" in t.needs and not department:
+            c.add("department", "请填写接收部门或机构")
+        if inp.reply_due is not None and inp.reply_due < on:
+            c.add("reply_due", "回复期限不能早于发出日期")
+        c.raise_if_any()
 
-            before = comp.status
-            detail_parts: list[str] = []
-            if action == "accept":
+        before = comp.status
+        detail_parts: list[str] = []
+        if action == "accept":
+            comp.accepted_date = on
+            if comp.handler_id is None:
+                comp.handler_id = actor.user_id
+        elif action == "refuse":
+            comp.refusal_ground_code = inp.ground_code
+            detail_parts.append(f"理由：{ground_name}")
+        elif action == "start_mediation":
+            comp.mediation_started_date = on
+        elif action == "mediation_success":
+            comp.mediation_ended_date = on
+        elif action == "terminate":
+            comp.termination_ground_code = inp.ground_code
+            comp.mediation_ended_date = on
+            # A reopened case terminated again needs a new notice to both parties.
+            comp.termination_notified_date = None
+            self._close_open_pause(s, comp, on)
+            detail_parts.append(f"理由：{ground_name}")
+        elif action == "notify_termination":
+            comp.termination_notified_date = on
+        elif action in ("transfer", "enforcement", "lawsuit", "arbitration"):
+            due = inp.reply_due
+            provisional = False
+            if due is None and action in ("transfer", "enforcement"):
+                r = referral_reply_due(self.desk.calendar.calendar(), on, action, rules)
+                due, provisional = r.date, r.provisional
+            kind = "transfer" if action == "transfer" else action
+            s.add(Referral(complaint_id=comp.id, kind=kind, department=department, sent_date=on,
+                           reply_due=due, reply_due_provisional=provisional, note=inp.detail.strip()))
+            detail_parts.append(f"{REFERRAL_KINDS[kind]}至：{department}")
+            if due:
+                detail_parts.append(f"回复期限 {due:%Y-%m-%d}")
+            if action != "enforcement":
+                self._close_open_pause(s, comp, on)
+        elif action == "withdraw":
+            comp.result_summary = reason
+            self._close_open_pause(s, comp, on)
+        elif action == "pause":
+            if comp.paused_since is not None:
+                raise DeskError(f"案件自 {comp.paused_since:%Y-%m-%d} 起已暂停计时")
+            s.add(ComplaintPause(complaint_id=comp.id, start=on, reason=reason))
+            comp.paused_since = on
+        elif action == "resume":
+            if comp.paused_since is None:
+                raise DeskError("案件没有暂停计时，无需恢复")
+            if on < comp.paused_since:
+                raise ValidationError({"on": f"不能早于暂停日期 {comp.paused_since:%Y-%m-%d}"}, LABELS)
+            self._close_open_pause(s, comp, on)
+        elif action == "close":
+            comp.closed_date = on
+            if inp.detail.strip():
+                comp.result_summary = inp.detail.strip()
+        elif action == "archive":
+            if not comp.archive_no:
+                office = s.get(Office, comp.office_id)
+                assert office is not None
+                n = allocate_number(s, office.id, on.year, "archive")
+                comp.archive_no = f"{office.code}-GD-{on.year}-{n:05d}"
+            detail_parts.append(f"归档号 {comp.archive_no}")
+        elif action == "reopen":
+            comp.closed_date = None
+            if comp.accepted_date is None:
+                # A refused, withdrawn or referred-before-acceptance case is accepted now;
+                # without the date it would have no mediation deadline at all.
                 comp.accepted_date = on
-                if comp.handler_id is None:
-                    comp.handler_id = actor.user_id
-            elif action == "refuse":
-                comp.refusal_ground_code = inp.ground_code
-                detail_parts.append(f"理由：{ground_name}")
-            elif action == "start_mediation":
-                comp.mediation_started_date = on
-            elif action == "mediation_success":
-                comp.mediation_ended_date = on
-            elif action == "terminate":
-                comp.termination_ground_code = inp.ground_code
-                comp.mediation_ended_date = on
-                # A reopened case terminated again needs a new notice to both parties.
-                comp.termination_notified_date = None
+        if reason and action != "withdraw":
+            detail_parts.append(f"原因：{reason}")
+        elif reason:
+            detail_parts.append(reason)
+        if inp.detail.strip() and action not in ("transfer", "enforcement", "lawsuit", "arbitration"):
+            detail_parts.append(inp.detail.strip())
+            if action == "mediation_success":
+                comp.result_summary = inp.detail.strip()
+        if t.target is not None:
+            comp.status = t.target
+            if t.target not in (Status.ACCEPTED, Status.MEDIATING):
+                # The mediation clock no longer runs: an open pause ends with the step, or
+                # the case would show "计时暂停" for ever.
                 self._close_open_pause(s, comp, on)
-                detail_parts.append(f"理由：{ground_name}")
-            elif action == "notify_termination":
-                comp.termination_notified_date = on
-            elif action in ("transfer", "enforcement", "lawsuit", "arbitration"):
-                due = inp.reply_due
-                provisional = False
-                if due is None and action in ("transfer", "enforcement"):
-                    r = referral_reply_due(self.desk.calendar.calendar(), on, action, rules)
-                    due, provisional = r.date, r.provisional
-                kind = "transfer" if action == "transfer" else action
-                s.add(Referral(complaint_id=comp.id, kind=kind, department=department, sent_date=on,
-                               reply_due=due, reply_due_provisional=provisional, note=inp.detail.strip()))
-                detail_parts.append(f"{REFERRAL_KINDS[kind]}至：{department}")
-                if due:
-                    detail_parts.append(f"回复期限 {due:%Y-%m-%d}")
-                if action != "enforcement":
-                    self._close_open_pause(s, comp, on)
-            elif action == "withdraw":
-                comp.result_summary = reason
-                self._close_open_pause(s, comp, on)
-            elif action == "pause":
-                if comp.paused_since is not None:
-                    raise DeskError(f"案件自 {comp.paused_since:%Y-%m-%d} 起已暂停计时")
-                s.add(ComplaintPause(complaint_id=comp.id, start=on, reason=reason))
-                comp.paused_since = on
-            elif action == "resume":
-                if comp.paused_since is None:
-                    raise DeskError("案件没有暂停计时，无需恢复")
-                if on < comp.paused_since:
-                    raise ValidationError({"on": f"不能早于暂停日期 {comp.paused_since:%Y-%m-%d}"}, LABELS)
-                self._close_open_pause(s, comp, on)
-            elif action == "close":
-                comp.closed_date = on
-                if inp.detail.strip():
-                    comp.result_summary = inp.detail.strip()
-            elif action == "archive":
-                if not comp.archive_no:
-                    office = s.get(Office, comp.office_id)
-                    assert office is not None
-                    n = allocate_number(s, office.id, on.year, "archive")
-                    comp.archive_no = f"{office.code}-GD-{on.year}-{n:05d}"
-                detail_parts.append(f"归档号 {comp.archive_no}")
-            elif action == "reopen":
-                comp.closed_date = None
-                if comp.accepted_date is None:
-                    # A refused, withdrawn or referred-before-acceptance case is accepted now;
-                    # without the date it would have no mediation deadline at all.
-                    comp.accepted_date = on
-            if reason and action != "withdraw":
-                detail_parts.append(f"原因：{reason}")
-            elif reason:
-                detail_parts.append(reason)
-            if inp.detail.strip() and action not in ("transfer", "enforcement", "lawsuit", "arbitration"):
-                detail_parts.append(inp.detail.strip())
-                if action == "mediation_success":
-                    comp.result_summary = inp.detail.strip()
-            if t.target is not None:
-                comp.status = t.target
-                if t.target not in (Status.ACCEPTED, Status.MEDIATING):
-                    # The mediation clock no longer runs: an open pause ends with the step, or
-                    # the case would show "计时暂停" for ever.
-                    self._close_open_pause(s, comp, on)
-            self._recompute_due(s, comp)
-            s.flush()
-            self._event(s, comp, action, before, comp.status, on, "；".join(detail_parts))
-            return self._view(s, comp)
+        self._recompute_due(s, comp)
+        # The case's outcome record (desk.mediation_stats counts resolved cases from it)
+        # follows every step that makes or unmakes a resolution.
+        from desk.services.mediation import sync_outcome
+
+        sync_outcome(s, comp, action, on)
+        s.flush()
+        self._event(s, comp, action, before, comp.status, on, "；".join(detail_parts))
+        return comp
 
     def record_referral_reply(self, referral_id: int, expected_version: int, replied_on: dt.date, text: str) -> ReferralView:
         self.desk.require(Perm.EDIT_COMPLAINT)
