@@ -34,7 +34,7 @@ from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from desk import clock
-from desk.errors import ConflictError, DeskError, NotFound, PermissionDenied
+from desk.errors import ConflictError, DeskError, NotFound
 from desk.models import Business, Complaint, User
 from desk.models.outreach import RegisterVocab
 from desk.models.trust_units import (
@@ -872,6 +872,7 @@ class TrustUnitService(Service):
         inspectors: list[RevisitInspector] = []
         seen: set[tuple[str, object]] = set()
         users = {r.id: r.display_name for r in s.execute(select(User.id, User.display_name))}
+        roster = _roster_names(s, [i.person_id for i in inp.inspectors if i.kind == "investigator" and i.person_id])
         for i, ins in enumerate(inp.inspectors, start=1):
             name = (ins.name or "").strip()
             if ins.kind not in INSPECTOR_KINDS:
@@ -882,6 +883,12 @@ class TrustUnitService(Service):
                     c.add("inspectors", f"第{i}位检查人员不是本系统的用户")
                     continue
                 name = name or users[ins.user_id]  # type: ignore[index]
+            if ins.kind == "investigator" and ins.person_id is not None and roster is not None:
+                found = roster.get(ins.person_id)
+                if found is None or found[0] != "investigator":
+                    c.add("inspectors", f"第{i}位检查人员不在义务调查员名册中")
+                    continue
+                name = name or found[1]
             if not name:
                 c.add("inspectors", f"第{i}位检查人员没有填写姓名")
                 continue
@@ -1349,29 +1356,26 @@ class TrustUnitService(Service):
 
 
 def _roster_investigators(desk: Any) -> list[InspectorChoice]:
-    """Investigators (义务调查员) on the roster, when the roster module is installed."""
+    """Investigators (义务调查员) on the roster and in service (在册), when the roster module is
+    installed (desk.services.rosters)."""
     try:
-        import importlib
+        from desk.services.rosters import PersonFilter
+    except ImportError:
+        return []
+    people = desk.rosters.search(PersonFilter(kind="investigator", status="active"), limit=None)
+    return [InspectorChoice("investigator", None, p.id, p.name) for p in people]
 
-        importlib.import_module("desk.services.rosters")
-        svc = desk.rosters
-    except (ImportError, AttributeError):
-        return []
-    lister = getattr(svc, "investigators", None) or getattr(svc, "active_investigators", None)
+
+def _roster_names(s: Session, person_ids: Sequence[int]) -> dict[int, tuple[str, str]] | None:
+    """person id → (kind, name) from the roster, or None when there is no roster module."""
     try:
-        if lister is not None:
-            people = lister()
-        else:
-            people = svc.list_people(kind="investigator")  # type: ignore[attr-defined]
-    except (TypeError, AttributeError, DeskError, PermissionDenied):
-        return []
-    out = []
-    for p in people:
-        status = getattr(p, "status", "active")
-        if status not in ("active", "在册"):
-            continue
-        out.append(InspectorChoice("investigator", None, getattr(p, "id", None), getattr(p, "name", "")))
-    return out
+        from desk.models.rosters import RosterPerson
+    except ImportError:
+        return None
+    if not person_ids:
+        return {}
+    return {r.id: (r.kind, r.name) for r in s.execute(select(RosterPerson.id, RosterPerson.kind, RosterPerson.name)
+                                                      .where(RosterPerson.id.in_(list(person_ids))))}
 
 
 __all__ = [
