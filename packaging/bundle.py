@@ -112,6 +112,16 @@ def unwanted_qt_translation(dest: str) -> bool:
     )
 
 
+# Windows DLLs that PySide6's hooks collect for QtQuick/OpenGL, which a Qt Widgets program drawing
+# with the raster engine never loads: Mesa's software OpenGL (~20 MB) and the shader compiler
+# (Windows 10 and later have their own d3dcompiler_47.dll in System32 anyway).
+UNWANTED_BINARIES = frozenset({"opengl32sw.dll", "d3dcompiler_47.dll"})
+
+
+def unwanted_binary(dest: str) -> bool:
+    return dest.replace("\\", "/").rsplit("/", 1)[-1].lower() in UNWANTED_BINARIES
+
+
 # Faker ships ~110 locales; the demo data (desk/demo.py) uses zh_CN. Keep it and the locales
 # Faker falls back to for a provider zh_CN lacks (each provider's ``default_locale``).
 FAKER_KEEP = frozenset({"zh_CN", "en_US", "en_GB", "en", "la"})

@@ -225,6 +225,13 @@ def test_qt_translation_trim_keeps_chinese_where_ui_app_looks() -> None:
     assert not bundle.unwanted_qt_translation("matplotlib/mpl-data/whatever.qm")
 
 
+def test_binary_trim_drops_only_the_opengl_helpers() -> None:
+    assert bundle.unwanted_binary("PySide6\\opengl32sw.dll")
+    assert bundle.unwanted_binary("PySide6/D3DCompiler_47.dll")
+    for keep in ("PySide6\\Qt6Gui.dll", "PySide6\\plugins\\platforms\\qwindows.dll", "python311.dll"):
+        assert not bundle.unwanted_binary(keep)
+
+
 # -- entry_admin: ``-m module`` for the benchmarks' child processes ----------------------------
 
 
