@@ -163,6 +163,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
                        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
+    else:  # a build that lost qtbase_zh_CN.qm shows Qt's buttons in English: say so in the log
+        log.warning("Qt's Chinese translation (qtbase_zh_CN.qm) not found in %s",
+                    QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
     apply_app_style(app)
     # The controller decides when to quit: between logins no window is visible.
     app.setQuitOnLastWindowClosed(False)
