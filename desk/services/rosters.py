@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from desk import clock
 from desk.audit import log_access
@@ -1067,7 +1068,9 @@ class RosterService(Service):
                 if i not in old_c:
                     t.complaints.append(RosterTaskComplaint(complaint_id=i))
             if keep_a != old or keep_c != old_c:
-                t.updated_at = clock.now()  # link changes alone must bump the version too
+                # Link changes alone must bump the version too (another desk's edit conflicts).
+                t.updated_at = clock.now()
+                flag_modified(t, "updated_at")
             s.flush()
             return self._task_view(s, t)
 
