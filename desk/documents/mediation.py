@@ -135,10 +135,10 @@ def session_record_context(desk: Desk, v: ComplaintView, s: SessionView) -> dict
         "recorder": s.recorder_name or "（未记录）",
         "consumer_line": _consumer_line(v),
         "consumer_agent": s.consumer_agent,
-        "consumer_attendees": s.consumer_attendees or "无人到场",
+        "consumer_attendees": s.consumer_attendees or "（未记录）",
         "business_line": _business_line(v),
         "business_agent": s.business_agent,
-        "business_attendees": s.business_attendees or "无人到场",
+        "business_attendees": s.business_attendees or "（未记录）",
         "case_subject": _subject(v),
         "identity_text": "调解员已核对到场当事人及代理人的身份。" if s.identity_checked else "未核对到场人员身份。",
         "rights_text": rights_text,
@@ -195,6 +195,11 @@ def _numbered(items: Sequence[str]) -> list[str]:
     return [f"（{cn_ordinal(i)}）{t}" for i, t in enumerate(items, start=1)]
 
 
+def _latest(sessions: Sequence[SessionView], name: str) -> str:
+    """The value of ``name`` at the latest session that recorded one (who attended, agents)."""
+    return next((getattr(s, name) for s in reversed(sessions) if getattr(s, name).strip()), "")
+
+
 def agreement_context(desk: Desk, v: ComplaintView, o: OutcomeView, sessions: Sequence[SessionView]) -> dict[str, Any]:
     if o.result not in ("mediated", "station") or o.resolved_date is None:
         raise DeskError(f"案件 {v.case_no} 没有调解成功的结果（当前：{o.result_label}），不能生成调解书。")
@@ -205,7 +210,6 @@ def agreement_context(desk: Desk, v: ComplaintView, o: OutcomeView, sessions: Se
         "，".join([p.name] + [x for x in (f"住址：{p.address}" if p.address else "", f"联系电话：{p.phone}" if p.phone else "") if x])
         for p in v.parties
     ]
-    last = held[-1] if held else None
     mediator_names: list[str] = []
     for s in held:
         for m in s.mediators:
@@ -242,10 +246,10 @@ def agreement_context(desk: Desk, v: ComplaintView, o: OutcomeView, sessions: Se
         "case_no": v.case_no,
         "agreement_no": f"编号：{o.agreement_no}" if o.agreement_no else f"案件编号：{v.case_no}",
         "consumers": consumers,
-        "consumer_agent": (last.consumer_agent if last else "") or (v.agent_name if v.agent_authorised else ""),
+        "consumer_agent": _latest(held, "consumer_agent") or (v.agent_name if v.agent_authorised else ""),
         "business_line": _business_line(v),
-        "business_representative": last.business_attendees if last else "",
-        "business_agent": last.business_agent if last else "",
+        "business_representative": _latest(held, "business_attendees"),
+        "business_agent": _latest(held, "business_agent"),
         "intro": intro,
         "sections": sections,
         "terms_heading": f"{cn_ordinal(len(sections) + 1)}、调解协议",
@@ -308,9 +312,15 @@ def _session_summary(s: SessionView) -> str:
         parts.append("当事人申请回避" + (f"，{RECUSAL_DECISIONS.get(s.recusal_decision, '')}" if s.recusal_decision else "，尚待决定"))
     for label, text in (("投诉方陈述", s.consumer_statement), ("被投诉方陈述", s.business_statement), ("出示证据", s.evidence_shown)):
         if text.strip():
-            parts.append(f"{label}：{' '.join(paragraphs(text))}")
-    parts.append(f"结果：{s.result_label}" + (f"，{' '.join(paragraphs(s.result_detail))}" if s.result_detail.strip() else ""))
+            parts.append(f"{label}：{_clause(text)}")
+    parts.append(f"结果：{s.result_label}" + (f"，{_clause(s.result_detail)}" if s.result_detail.strip() else ""))
     return "；".join(parts) + "。"
+
+
+def _clause(text: str) -> str:
+    """Free text as one clause of a summary sentence: its lines joined, no closing stop (the
+    summary adds its own punctuation)."""
+    return "，".join(p.rstrip("。；;，,.") for p in paragraphs(text))
 
 
 def mediation_sections(desk: Desk, view: ComplaintView, events: Sequence[EventView]) -> Iterable[notices.CaseFileSection]:
@@ -336,7 +346,7 @@ def mediation_sections(desk: Desk, view: ComplaintView, events: Sequence[EventVi
     for label, text in (("纠纷事实", o.facts), ("争议事项", o.disputes), ("双方责任", o.responsibility), ("协议内容", o.terms),
                         ("履行方式", o.performance_method), ("履行地点", o.performance_place)):
         if text.strip():
-            paras.append(f"{label}：{' '.join(paragraphs(text))}")
+            paras.append(f"{label}：{_clause(text)}。")
     amounts = amounts_text(o)
     if amounts:
         paras.append(amounts)

@@ -113,7 +113,7 @@ def build_agreement(path: Path) -> Path:
     b.tag("{%p endif %}")
     b.p("被投诉人：{{ business_line }}", "Salutation")
     b.tag("{%p if business_representative %}")
-    b.p("到场人员：{{ business_representative }}", "Salutation")
+    b.p("被投诉方到场人员：{{ business_representative }}", "Salutation")
     b.tag("{%p endif %}")
     b.tag("{%p if business_agent %}")
     b.p("委托代理人：{{ business_agent }}", "Salutation")
