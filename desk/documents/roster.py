@@ -10,6 +10,7 @@ say) without duplicates."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,9 +153,11 @@ def export_roster_xlsx(desk: Desk, path: str | Path, f: PersonFilter = PersonFil
                 cell.number_format = "@"  # text: Excel must not turn an ID into 3.41222E+17
             row.append(cell)
         ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)  # in memory first: a failed file leaves no half-written stream behind
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        wb.save(path)
+        path.write_bytes(buf.getvalue())
     except OSError as exc:
         raise DeskError(f"无法写入文件“{path}”：{exc.strerror or exc}（文件是否正在 Excel 中打开？）") from exc
     _log(desk, "xlsx", f, len(people), masked, path)
