@@ -227,7 +227,6 @@ def write_xlsx(desk: Any, path: str | Path, sheet: str, columns: Sequence[tuple[
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center")
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = ws.cell(row=head_row + 1, column=1)
     n = 0
     for row in rows:
         values = []
@@ -247,6 +246,8 @@ def write_xlsx(desk: Any, path: str | Path, sheet: str, columns: Sequence[tuple[
         ws.append(list(totals))
         for i in range(1, len(columns) + 1):
             ws.cell(row=ws.max_row, column=i).font = Font(bold=True)
+    # Set last: touching a cell below the header before appending would push the rows down.
+    ws.freeze_panes = f"A{head_row + 1}"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         wb.save(out)
@@ -723,6 +724,7 @@ class OutreachService(Service):
             check_version("宣传活动", started_from.version, a, self._activity_view(s, a), started_from, ignore=("photos",))
             for p in s.scalars(select(ActivityPhoto).where(ActivityPhoto.activity_id == a.id)):
                 s.delete(p)
+            s.flush()  # photos first (audited), or the database's cascade removes them unseen
             s.delete(a)
 
     def get_activity(self, activity_id: int) -> ActivityView:

@@ -1034,6 +1034,7 @@ class TrustUnitService(Service):
             visit = r.visit_date
             for p in s.scalars(select(RevisitPhoto).where(RevisitPhoto.revisit_id == r.id)):
                 s.delete(p)
+            s.flush()  # photos first (audited), or the database's cascade removes them unseen
             s.delete(r)
             s.flush()
             before = u.status
