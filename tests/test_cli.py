@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sysconfig
 import time
 from pathlib import Path
 
@@ -310,7 +311,9 @@ def test_calendar_bad_input(capsys, sqlite_url, start, n, message):
 
 
 def test_installed_console_script(tmp_path):
-    exe = shutil.which("cadesk-admin")
+    # The interpreter's own scripts folder first: a version manager's shims (pyenv) may not
+    # have been refreshed right after pip installed the console script.
+    exe = shutil.which("cadesk-admin", path=sysconfig.get_path("scripts")) or shutil.which("cadesk-admin")
     assert exe, "cadesk-admin is not installed: run pip install -e ."
     env = dict(os.environ, CADESK_HOME=str(tmp_path / "home"))
     env.pop("CADESK_DB", None)
