@@ -353,10 +353,10 @@ class SignedDocument:
 
 @dataclass(frozen=True)
 class SessionMerge:
-    """A three-way merge of a session edited on two desks: ``merged`` holds every change of
+    """A three-way merge of a record edited on two desks: ``merged`` holds every change of
     both; ``conflicts`` the fields both changed differently (mine kept, theirs shown)."""
 
-    merged: SessionInput
+    merged: Any  # SessionInput or OutcomeInput
     taken: dict[str, Any] = field(default_factory=dict)  # field -> their value, taken in
     conflicts: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field -> (mine, theirs)
 
@@ -488,27 +488,64 @@ def _norm(value: Any) -> Any:
     return value
 
 
-def merge_session(base: SessionView, mine: SessionInput, current: SessionView) -> SessionMerge:
-    """Three-way merge for a ConflictError on a session: a field only the other desk changed
-    takes their value, a field only I changed keeps mine, a field both changed differently
-    keeps mine and is reported so the user decides. Saving ``merged`` over ``current``
-    (its version) loses neither desk's change."""
-    base_in, theirs_in = session_input_of(base), session_input_of(current)
+def outcome_input_of(v: OutcomeView) -> OutcomeInput:
+    """The input that would save ``v`` unchanged (amounts as the form shows them)."""
+
+    def amount(x: Decimal | None) -> str:
+        return "" if x is None or x == 0 else f"{x:.2f}"
+
+    return OutcomeInput(
+        result=v.result if v.result in ("mediated", "station", "self_settled") else "mediated", on=v.resolved_date,
+        station_id=v.station_id, agreement_date=v.agreement_date, facts=v.facts, disputes=v.disputes,
+        responsibility=v.responsibility, terms=v.terms, performance_method=v.performance_method,
+        performance_place=v.performance_place, performance_due=v.performance_due, performed_date=v.performed_date,
+        recovered_total=amount(v.recovered_total), refund_amount=amount(v.refund_amount), exchange_amount=amount(v.exchange_amount),
+        repair_amount=amount(v.repair_amount), compensation_amount=amount(v.compensation_amount), other_amount=amount(v.other_amount),
+        punitive=v.punitive, price_paid=amount(v.price_paid) if v.price_paid is not None else "",
+        punitive_amount=amount(v.punitive_amount), fraud_found=v.fraud_found, other_comp_basis=v.other_comp_basis,
+        other_comp_amount=amount(v.other_comp_amount), note=v.note,
+    )
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        try:  # "1,000" and "1000.00" are the same amount
+            return money(a, required=False) == money(b, required=False)
+        except FieldError:
+            pass
+    return _norm(a) == _norm(b)
+
+
+def merge_inputs(base: Any, mine: Any, theirs: Any) -> SessionMerge:
+    """Three-way merge of two edits of one record (frozen input dataclasses of one type): a
+    field only the other desk changed takes their value, a field only I changed keeps mine, a
+    field both changed differently keeps mine and is reported so the user decides. Saving
+    ``merged`` over the current record loses neither desk's change."""
     merged: dict[str, Any] = {}
     taken: dict[str, Any] = {}
     conflicts: dict[str, tuple[Any, Any]] = {}
-    for f in fields(SessionInput):
-        b, m, t = getattr(base_in, f.name), getattr(mine, f.name), getattr(theirs_in, f.name)
-        if _norm(m) == _norm(b):
+    for f in fields(type(mine)):
+        b, m, t = getattr(base, f.name), getattr(mine, f.name), getattr(theirs, f.name)
+        if _same(m, b):
             merged[f.name] = t
-            if _norm(t) != _norm(b):
+            if not _same(t, b):
                 taken[f.name] = t
-        elif _norm(t) == _norm(b) or _norm(t) == _norm(m):
+        elif _same(t, b) or _same(t, m):
             merged[f.name] = m
         else:
             merged[f.name] = m
             conflicts[f.name] = (m, t)
-    return SessionMerge(SessionInput(**merged), taken, conflicts)
+    return SessionMerge(type(mine)(**merged), taken, conflicts)
+
+
+def merge_session(base: SessionView, mine: SessionInput, current: SessionView) -> SessionMerge:
+    """``merge_inputs`` for a ConflictError on a session."""
+    return merge_inputs(session_input_of(base), mine, session_input_of(current))
+
+
+def merge_outcome(base: OutcomeView, mine: OutcomeInput, current: OutcomeView) -> SessionMerge:
+    """``merge_inputs`` for a ConflictError on an outcome."""
+    return merge_inputs(outcome_input_of(base), mine, outcome_input_of(current))
 
 
 # -- the service ------------------------------------------------------------------------------------
@@ -811,6 +848,9 @@ class MediationService(Service):
 
     def merge_session(self, base: SessionView, mine: SessionInput, current: SessionView) -> SessionMerge:
         return merge_session(base, mine, current)
+
+    def merge_outcome(self, base: OutcomeView, mine: OutcomeInput, current: OutcomeView) -> SessionMerge:
+        return merge_outcome(base, mine, current)
 
     # -- outcome ------------------------------------------------------------------------------------
     def _validate_outcome(self, s: Session, comp: Complaint, inp: OutcomeInput, *, recording: bool,

@@ -82,6 +82,15 @@ class StationView:
         return STATION_STATUSES.get(self.status, self.status)
 
 
+def station_input_of(v: StationView) -> StationInput:
+    """The input that would save ``v`` unchanged (for editing and merging)."""
+    return StationInput(
+        business_id=v.business_id, name=v.name, address=v.address, conciliator_name=v.conciliator_name,
+        conciliator_phone=v.conciliator_phone, liaison_name=v.liaison_name, liaison_phone=v.liaison_phone,
+        established_date=v.established_date, status=v.status, status_date=v.status_date, note=v.note, office_id=v.office_id,
+    )
+
+
 class StationService(Service):
     def _views(self, s: Session, stations: list[ReconciliationStation]) -> list[StationView]:
         if not stations:

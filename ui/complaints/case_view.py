@@ -13,6 +13,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QAction, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -78,6 +79,14 @@ def due_state(view: ComplaintView) -> tuple[str, str]:
     if view.due_provisional:
         return view.due_label, PROVISIONAL_COLOR
     return view.due_label, "#202124"
+
+
+def _mediation_tab(case_view: CaseView) -> QWidget | None:
+    try:
+        from ui.mediation.case_tab import MediationTab
+    except ImportError:
+        return None
+    return MediationTab(case_view)
 
 
 def _value_label() -> QLabel:
@@ -261,6 +270,10 @@ class CaseView(QWidget):
         row.addStretch(1)
         att_layout.addLayout(row)
         self.tabs.addTab(att_page, "附件")
+        # 调解: sessions, outcome, documents (the mediation module; absent in a build without it).
+        self.mediation_tab = _mediation_tab(self)
+        if self.mediation_tab is not None:
+            self.tabs.addTab(self.mediation_tab, "调解")
         can_edit = self.desk.can(Perm.EDIT_COMPLAINT)
         self.add_file_button.setVisible(can_edit)
         self.remove_file_button.setVisible(can_edit)
@@ -350,6 +363,8 @@ class CaseView(QWidget):
         self._show_referrals()
         self._show_attachments()
         self._show_actions()
+        if self.mediation_tab is not None:
+            self.mediation_tab.set_case(v)
 
     def _show_timeline(self) -> None:
         self.timeline.clear()
@@ -458,7 +473,7 @@ class CaseView(QWidget):
         self.dialogs.show_error(self, exc, "文书没有生成")
 
     # -- workflow ----------------------------------------------------------------------------------
-    def start_action(self, action: str) -> ActionDialog | None:
+    def start_action(self, action: str) -> ActionDialog | QDialog | None:
         """Open the dialog for ``action`` (non-blocking); the view refreshes when it is done."""
         if self.view is None:
             return None
@@ -467,6 +482,9 @@ class CaseView(QWidget):
             self.dialogs.warn(self, "不能办理", "当前状态或您的权限不允许这一步骤。")
             return None
         _a, label, needs = found
+        if action == "mediation_success" and self.mediation_tab is not None:
+            # 调解成功 goes with its agreement and amounts: the 调解 tab's form records both.
+            return self.mediation_tab.start_outcome("mediated")
         dlg = ActionDialog(self.desk, self.dialogs, self.worker, self.lookups, self.view, action, label, needs, self)
         dlg.finished.connect(lambda _r, d=dlg: self._action_finished(d))
         self.dialog = dlg
@@ -482,6 +500,18 @@ class CaseView(QWidget):
         elif dlg.stale:
             self.load()
         dlg.deleteLater()
+
+    def case_changed_elsewhere(self) -> None:
+        """Another part of the view (the 调解 tab) changed the case: reload it and its
+        timeline, and tell the case list."""
+        complaints, cid = self.desk.complaints, self.complaint_id
+        self.worker.run(lambda: (complaints.get(cid), complaints.timeline(cid)),
+                        alive(self, self._changed_elsewhere), alive(self, self._load_failed))
+
+    def _changed_elsewhere(self, result: tuple[ComplaintView, list[EventView]]) -> None:
+        self._loaded(result)
+        if self.view is not None:
+            self.changed.emit(self.view)
 
     def _referral_selected(self) -> None:
         r = self._current_referral()

@@ -19,10 +19,16 @@ log = logging.getLogger(__name__)
 
 def _notices() -> ModuleType | None:
     try:
-        return importlib.import_module("desk.documents.notices")
+        notices = importlib.import_module("desk.documents.notices")
     except Exception:  # noqa: BLE001 - no module, or one being built: no menu
         log.debug("desk.documents.notices unavailable", exc_info=True)
         return None
+    try:
+        # The mediation module adds its sections to the case file when imported.
+        importlib.import_module("desk.documents.mediation")
+    except Exception:  # noqa: BLE001 - the case file is still made without them
+        log.debug("desk.documents.mediation unavailable", exc_info=True)
+    return notices
 
 
 def available_for(view: ComplaintView) -> list[tuple[str, str]]:
