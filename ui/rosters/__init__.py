@@ -30,8 +30,11 @@ def worklist_items(desk: Desk) -> list[Any]:
     """Investigation tasks ended or ending within a week with no findings recorded, and
     volunteers without a recorded consent (runs on the DB worker)."""
     from desk import clock
+    from desk.roles import Perm
     from ui.main_window import WorkItem
 
+    if not desk.can(Perm.EDIT_ROSTER):
+        return []  # only those who keep the rosters can act on these
     wl = desk.rosters.worklist()
     today = clock.today()
     out = [

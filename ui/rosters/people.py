@@ -348,10 +348,11 @@ class PersonForm(QWidget):
                 editor.setReadOnly(not self.can_edit)
             else:
                 editor.setEnabled(self.can_edit)
-        self.save_button.setEnabled(self.can_edit)
-        self.delete_button.setEnabled(self.can_edit and view is not None)
-        self.status_button.setEnabled(self.can_edit and view is not None)
-        self.status_button.setVisible(view is not None)
+        self.save_button.setVisible(self.can_edit)
+        self.save_button.setEnabled(True)
+        self.delete_button.setVisible(self.can_edit)
+        self.delete_button.setEnabled(view is not None)
+        self.status_button.setVisible(self.can_edit and view is not None)
 
     def _fill(self, inp: PersonInput) -> None:
         select_data(self.kind, inp.kind)
@@ -422,7 +423,7 @@ class PersonForm(QWidget):
 
     def _save_failed(self, exc: BaseException) -> None:
         self.saving = False
-        self.save_button.setEnabled(self.can_edit)
+        self.save_button.setEnabled(True)
         if isinstance(exc, ValidationError):
             self.form.show_errors(exc)
         elif isinstance(exc, ConflictError):
