@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from desk import clock
 from desk.demo import DemoContext, StepResult, demo_step
 from desk.errors import DeskError
-from desk.models import Business, Complaint, Office
+from desk.models import Business, Complaint, ComplaintEvent, Office, Referral
 from desk.models.outreach import (
     Activity,
     ConsumerWarning,
@@ -27,7 +27,7 @@ from desk.models.outreach import (
     SurveyScore,
     WarningCase,
 )
-from desk.models.trust_units import Department, JointMeeting, JointMeetingAttendee, TrustUnit
+from desk.models.trust_units import Department, JointMeeting, JointMeetingAttendee, ReferralReturn, TrustUnit
 
 # -- trust units ---------------------------------------------------------------------------------------
 
@@ -176,6 +176,17 @@ ACTIVITY_TITLES = {
     "A99": ["消费维权知识有奖问答"],
 }
 KIND_WEIGHTS = {"A01": 0, "A02": 14, "A03": 16, "A04": 10, "A05": 14, "A06": 12, "A07": 5, "A08": 4, "A09": 8, "A99": 4}
+# Where each kind of activity is held (others: PLACES).
+KIND_PLACES = {
+    "A02": ["太和县某大型超市门前", "城关镇商贸城", "旧县镇综合超市"],
+    "A03": ["城关镇沙河路社区", "城关镇人民路社区", "细阳社区服务中心"],
+    "A04": ["县经济开发区管委会", "县供电公司会议室", "县自来水公司"],
+    "A05": ["税镇镇农资市场", "三塔镇集贸市场", "宫集镇政府广场", "双浮镇大王村文化广场"],
+    "A06": ["旧县镇中心小学", "太和县第一中学", "太和县职业技术学校"],
+    "A07": ["县消协会议室", "城关镇文化站"],
+    "A08": ["县消协会议室"],
+    "A09": ["县电视台演播厅"],
+}
 PLACES = ["太和县人民广场", "太和县文化广场", "城关镇沙河路社区", "旧县镇中心小学", "税镇镇农资市场", "太和县第一中学",
           "宫集镇政府广场", "太和县某大型超市门前", "三塔镇集贸市场", "县电视台演播厅"]
 PARTNERS = ["县市场监督管理局", "县公安局", "县卫生健康委员会", "县药品监督管理局", "县烟草专卖局", "县司法局", "县教育局"]
@@ -237,7 +248,7 @@ def _outreach(ctx: DemoContext) -> StepResult:
             kind = rng.choices(kinds, [KIND_WEIGHTS[k] for k in kinds])[0]
             big = kind in ("A07", "A08", "A09")
             acts.append(Activity(office_id=rng.choice(offices), kind_code=kind, held_date=_date_back(rng, today, 700),
-                                 title=rng.choice(ACTIVITY_TITLES[kind]), place=rng.choice(PLACES),
+                                 title=rng.choice(ACTIVITY_TITLES[kind]), place=rng.choice(KIND_PLACES.get(kind, PLACES)),
                                  partners="\n".join(rng.sample(PARTNERS, rng.randint(0, 2))), sites=rng.randint(1, 3),
                                  people_reached=rng.randint(40, 300) if not big else rng.randint(100, 2000),
                                  leaflets=rng.randint(50, 400), banners=rng.randint(0, 4), consultations=rng.randint(5, 60),
@@ -305,4 +316,44 @@ def _outreach(ctx: DemoContext) -> StepResult:
                     meeting.attendees.append(JointMeetingAttendee(department_id=did, people=""))
                 mt.append(meeting)
         added += ctx.insert(mt)
+    added += _demo_referrals(ctx)
     return StepResult(added=added, skipped=min(have, n))
+
+
+# How handlers write the departments on referrals: names, aliases, and a few no department has.
+REFERRAL_SPELLINGS = ["县市场监督管理局", "太和县市场监督管理局", "县工商局", "市场监管局", "县物价局", "县卫生健康委员会",
+                      "县药监局", "县公安局", "县住建局", "县交通运输局", "县文旅局", "县教育局", "县农业农村局", "县消防救援大队"]
+
+
+def _demo_referrals(ctx: DemoContext) -> int:
+    """The demo complaints marked 已转办 came without a referral row: give each one, so the
+    member departments' referral counts have something to count."""
+    rng = ctx.rng
+    today = clock.today()
+    with ctx.desk.read() as s:
+        rows = s.execute(select(Complaint.id, Complaint.received_date, Complaint.accepted_date, Complaint.status)
+                         .outerjoin(Referral, Referral.complaint_id == Complaint.id)
+                         .where(Complaint.status.in_(["referred", "closed", "archived"]), Referral.id.is_(None))
+                         .order_by(Complaint.id)).all()
+        closed_referred = set(s.scalars(select(ComplaintEvent.complaint_id).where(
+            ComplaintEvent.action == "close", ComplaintEvent.from_status == "referred")))
+    refs = []
+    for cid, received, accepted, status in rows:
+        if status != "referred" and cid not in closed_referred:
+            continue  # only cases that were referred (open ones, or closed from 已转办)
+        sent = (accepted or received) + dt.timedelta(days=rng.randint(0, 3))
+        if sent > today:
+            sent = today
+        due = sent + dt.timedelta(days=21)
+        # A closed case closed its loop: replied (sometimes late) or sent back; an open one may wait.
+        replied = None
+        if status != "referred" or rng.random() < 0.5:
+            replied = min(today, sent + dt.timedelta(days=rng.randint(5, 30)))
+        r = Referral(complaint_id=cid, kind="transfer", department=rng.choice(REFERRAL_SPELLINGS), sent_date=sent,
+                     reply_due=due, replied_date=replied, reply_text="已调查处理并告知消费者" if replied else "")
+        refs.append(r)
+    added = ctx.insert(refs)
+    returns = [ReferralReturn(referral_id=r.id, returned_date=min(today, r.sent_date + dt.timedelta(days=3)),
+                              reason="不属本部门职责，建议转市场监管部门", recorded_by="演示数据")
+               for r in refs if r.replied_date and rng.random() < 0.1]
+    return added + ctx.insert(returns)

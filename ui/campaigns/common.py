@@ -491,7 +491,7 @@ class VocabEditor(QWidget):
         self.items = rows
         self.table.setRowCount(len(rows))
         for r, v in enumerate(rows):
-            name = v.name + ("（记次数）" if v.counted else "")
+            name = v.name + ("（另记次数）" if v.counted and "次数" not in v.name else "")
             for c, text in enumerate((v.code, name, "启用" if v.active else "已停用", "内置" if v.builtin else "自定义")):
                 item = QTableWidgetItem(text)
                 if not v.active:
