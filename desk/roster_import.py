@@ -147,7 +147,13 @@ def check_file(path: str | Path) -> Path:
     if not head:
         raise DeskError(f"文件“{p.name}”是空的（0 字节）。")
     if head.startswith(_OLE2_MAGIC):
-        if "EncryptionInfo".encode("utf-16-le") in head or "EncryptedPackage".encode("utf-16-le") in head:
+        # The container's directory may sit anywhere in the file: look through all of it
+        # (an encrypted workbook of a roster is a few megabytes at most).
+        try:
+            body = p.read_bytes() if p.stat().st_size <= 64 * 2**20 else head
+        except OSError:
+            body = head
+        if "EncryptionInfo".encode("utf-16-le") in body or "EncryptedPackage".encode("utf-16-le") in body:
             raise DeskError(f"文件“{p.name}”设置了打开密码（已加密），程序无法读取。请在 Excel 或 WPS 中打开，"
                             "取消密码（文件—信息—保护工作簿—用密码进行加密，清空密码）后保存，再导入。")
         raise DeskError(f"“{p.name}”是旧版 Excel 97-2003 格式（.xls），程序只能读取 .xlsx。{_SAVE_AS}")

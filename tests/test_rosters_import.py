@@ -95,6 +95,8 @@ def _ole2(extra: bytes = b"") -> bytes:
     ("old.xls", _ole2(), "旧版 Excel 97-2003 格式（.xls）"),
     ("renamed.xlsx", _ole2(), "旧版 Excel 97-2003 格式（.xls）"),
     ("secret.xlsx", _ole2("EncryptionInfo".encode("utf-16-le") + b"\0\0" + "EncryptedPackage".encode("utf-16-le")), "设置了打开密码"),
+    # A bigger encrypted workbook: the container's directory after the encrypted data.
+    ("big_secret.xlsx", _ole2(b"\x5a" * 200_000 + "EncryptedPackage".encode("utf-16-le")), "设置了打开密码"),
     ("names.xlsx", "姓名,电话\n张三,13812345678\n".encode(), "不是 Excel 工作簿"),
     ("names.csv", "姓名,电话\n张三,13812345678\n".encode("gbk"), "CSV 文本文件"),
     ("empty.xlsx", b"", "是空的"),
@@ -227,6 +229,36 @@ def test_every_kind_of_bad_row_is_listed(sqlite_desk: Desk, tmp_path: Path) -> N
     # The serial number of row 11 was read as a date before the formula stopped the row.
     assert (plan.count("new"), plan.count("skip"), plan.count("error")) == (3, 1, 15)
     assert plan.problem_rows[0].row_no == 3 and plan.rows[1].id_no.startswith("3412*")
+
+
+def _with_cached_values(src: Path, dst: Path, values: dict[str, str]) -> Path:
+    """openpyxl saves formulas without results; give some cells the result Excel would store."""
+    import re
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = data.decode()
+                for ref, value in values.items():
+                    xml = re.sub(rf'<c r="{ref}"(?: [^>]*)?><f>(.*?)</f><v\s*/?>(?:</v>)?</c>',
+                                 rf'<c r="{ref}" t="str"><f>\1</f><v>{value}</v></c>', xml)
+                data = xml.encode()
+            zout.writestr(item, data)
+    return dst
+
+
+def test_formulas_use_the_values_excel_saved(sqlite_desk: Desk, tmp_path: Path) -> None:
+    rows = [
+        person_row(1, "张三", phone='="138"&"12345678"', join="=DATE(2023,5,1)"),
+        person_row(2, "李四", phone='="139"&"12345678"'),
+    ]
+    src = make_workbook(tmp_path / "formulas.xlsx", rows)
+    p = _with_cached_values(src, tmp_path / "saved.xlsx", {"D2": "13812345678", "J2": "2023-05-01"})
+    r = by_row(load(sqlite_desk, p))
+    assert r[2].action == "new" and r[2].values["phone"] == "13812345678"
+    assert r[2].values["join_date"] == dt.date(2023, 5, 1)
+    assert r[3].problems == ("电话是公式，但文件中没有公式的计算结果（请用 Excel 打开并保存后再导入）",)
 
 
 def test_text_and_serial_dates(sqlite_desk: Desk, tmp_path: Path) -> None:
