@@ -28,9 +28,10 @@ Progress goes to ``progress(done, total, stage)``; ``cancel()`` returning True s
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,8 @@ from desk.services.rosters import (
     person_search_text,
 )
 from desk.validators import FieldError, mask_id, normalise_search_text, parse_date, resident_id
+
+log = logging.getLogger(__name__)
 
 MAX_ROWS = 20_000  # data rows per import; a larger roster is split into several files
 HEADER_SCAN_ROWS = 20  # the header row is looked for among the first non-empty rows
@@ -348,17 +351,26 @@ def read_sheet(path: str | Path, sheet: str | None = None, *, max_rows: int = MA
         src = None
         last_row = 0
         try:
-            parser, src = _sheet_parser(ws)
-            for row_no, cells in parser.parse():
+            try:
+                parser, src = _sheet_parser(ws)
+                source: Iterator[tuple[int, list[tuple[int, Any]]]] = (
+                    (r, [(c["column"], c["value"]) for c in cells]) for r, cells in parser.parse()
+                )
+            except (AttributeError, ImportError, TypeError):
+                # An openpyxl whose internals moved: its public reader still works, without
+                # merged ranges and without telling formulas lacking a result from blanks.
+                log.warning("openpyxl sheet parser unavailable; reading without merge and formula checks", exc_info=True)
+                parser = None
+                source = ((i, list(enumerate(row, start=1))) for i, row in enumerate(ws.iter_rows(values_only=True), start=1))
+            for row_no, cells in source:
                 last_row = row_no
                 values: list[Any] = []
-                for c in cells:
-                    col = c["column"] - 1
+                for column, v in cells:
+                    col = column - 1
                     if col >= MAX_COLUMNS:
                         continue
                     if col >= len(values):
                         values.extend([None] * (col + 1 - len(values)))
-                    v = c["value"]
                     values[col] = v.strip() if isinstance(v, str) else v
                 if all(_blank(v) for v in values):
                     blank_run += 1

@@ -434,3 +434,13 @@ def test_header_list_is_what_the_export_writes() -> None:
     mapped = ri.auto_mapping([t for _k, t, _w in XLSX_COLUMNS])
     assert set(mapped) == set(ri.FIELDS)
     assert ri.auto_mapping(HEADER)["join_date"] == 9
+
+
+def test_reading_still_works_if_openpyxl_internals_move(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def moved(_ws):  # type: ignore[no-untyped-def]
+        raise AttributeError("_get_source")
+
+    monkeypatch.setattr(ri, "_sheet_parser", moved)
+    p = make_workbook(tmp_path / "a.xlsx", [person_row(1, "张三", phone="13812345678")], title="名册")
+    data = ri.read_sheet(p)
+    assert data.header_row == 2 and [c[1] for _r, c in data.rows] == ["张三"]

@@ -89,6 +89,8 @@ class RostersPage(QWidget):
             self.wizard.raise_()
             self.wizard.activateWindow()
             return self.wizard
+        if self.wizard is not None:
+            self.wizard.deleteLater()  # a closed one: its job, if any, was cancelled
         wizard = ImportWizard(self.desk, self.dialogs, self.worker, kind=self.people.kind.currentData(), parent=self)
         wizard.imported.connect(lambda _s: self.people.model.refresh())
         self.wizard = wizard
