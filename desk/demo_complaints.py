@@ -108,7 +108,7 @@ def _ensure_businesses(desk: Desk, rng: random.Random, minimum: int = 1) -> list
                     "phone": _phone(rng), "township": rng.choice(TOWNS), "note": "", "search_name": normalise_search_text(name),
                     "version": 1, "created_at": clock.now(), "updated_at": clock.now()})
     with desk.write() as s:
-        s.execute(insert(Business), new)
+        s.execute(insert(Business.__table__), new)
     with desk.read() as s:
         return [(r.id, r.name) for r in s.execute(select(Business.id, Business.name))]
 
@@ -238,7 +238,7 @@ def add_complaints(desk: Desk, n: int, *, seed: int = 1, years: int = 3, today: 
 
 
 def _flush(s, batch: list[dict], batch_events: list[list[dict]]) -> None:  # type: ignore[no-untyped-def]
-    s.execute(insert(Complaint), batch)
+    s.execute(insert(Complaint.__table__), batch)
     ids = {r[0]: r[1] for r in s.execute(select(Complaint.case_no, Complaint.id).where(Complaint.case_no.in_([b["case_no"] for b in batch])))}
     now = clock.now()
     events = []
@@ -246,7 +246,7 @@ def _flush(s, batch: list[dict], batch_events: list[list[dict]]) -> None:  # typ
         cid = ids[row["case_no"]]
         for e in evs:
             events.append(dict(complaint_id=cid, at=now, user_id=None, username="演示数据", **e))
-    s.execute(insert(ComplaintEvent), events)
+    s.execute(insert(ComplaintEvent.__table__), events)
 
 
 def complaint_count(desk: Desk) -> int:
@@ -289,5 +289,5 @@ def _consultations_step(ctx: DemoContext) -> StepResult:
                          topic=rng.choice(CONSULT_TOPICS), people=rng.choice([1, 1, 1, 1, 2, 3]), note="",
                          handler_id=rng.choice(users) if users else None, version=1))
     with ctx.desk.write() as s:
-        s.execute(insert(Consultation), rows)
+        s.execute(insert(Consultation.__table__), rows)
     return StepResult(added=n, note="批量写入，不记入操作日志")
