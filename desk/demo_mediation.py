@@ -229,7 +229,8 @@ def _mediation(ctx: DemoContext) -> StepResult:
             outcomes.append(dict(
                 complaint_id=c.id, result=result, resolved_date=ended, station_id=station,
                 agreement_no=f"{offices.get(c.office_id, 'TH')}-TJ-{ended.year}-{counters[key]:05d}", agreement_date=ended,
-                facts="", disputes="", responsibility="", performance_method=rng.choice(("银行转账", "现金", "微信转账", "上门更换", "当场履行")),
+                facts="", disputes="", responsibility="",
+                performance_method="当场履行" if due == ended else rng.choice(("银行转账", "现金", "微信转账", "上门更换")),
                 performance_place="本会调解室" if result == "mediated" else "和解站", performance_due=due if due > ended else None,
                 performed_date=performed if due > ended else ended, performance_note="消费者电话确认已履行" if performed else "",
                 note="", version=1, created_at=now, updated_at=now, **values,

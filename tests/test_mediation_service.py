@@ -152,7 +152,7 @@ def test_a_planned_session_does_not_start_mediation(sqlite_desk) -> None:  # typ
                                                                consumer_statement="", business_statement="", evidence_shown=""))
     assert s.planned and sqlite_desk.complaints.get(c.id).status == "accepted"
     items = sqlite_desk.mediation.worklist()
-    assert any(i.what.startswith("现场调解") and i.due == tomorrow for i in items)
+    assert any(i.what.startswith("已安排现场调解") and i.due == tomorrow for i in items)
     assert sqlite_desk.mediation.cases("open")[0].todo.startswith("已安排调解")
     # A result for a session that has not happened yet is refused.
     with pytest.raises(ValidationError) as err:
@@ -309,6 +309,23 @@ def test_self_settlement_ends_with_t01_and_reopening_undoes_a_resolution(sqlite_
     d.complaints.act(c3.id, "terminate", v3.version, ActionInput(on=days_ago(19), ground_code="T03"))
     o3 = d.mediation.outcome(c3.id)
     assert o3.result == "failed" and not o3.resolved
+
+
+def test_an_old_session_edited_after_reopening_does_not_restart_mediation(sqlite_desk) -> None:  # type: ignore[no-untyped-def]
+    d = sqlite_desk
+    c = make_case(d, received_days_ago=40)
+    old = d.mediation.add_session(c.id, session_input(d, days_ago(30), result="agreed"))
+    d.mediation.record_outcome(c.id, d.complaints.get(c.id).version, agreement(days_ago(29), performed_date=days_ago(29)))
+    v = d.complaints.get(c.id)
+    v = d.complaints.act(c.id, "close", v.version, ActionInput(on=days_ago(28)))
+    d.complaints.act(c.id, "reopen", v.version, ActionInput(on=days_ago(10), reason="经营者未履行"))
+    edited = d.mediation.update_session(old.id, old, replace(session_input_of(old), note="补记：经营者当时同意更换"))
+    assert edited.note == "补记：经营者当时同意更换"
+    assert d.complaints.get(c.id).status == "accepted"  # not restarted on the old session's date
+    d.mediation.add_session(c.id, session_input(d, days_ago(5)))
+    v = d.complaints.get(c.id)
+    assert v.status == "mediating" and v.mediation_started_date == days_ago(5)
+    assert [s.ordinal for s in d.mediation.sessions(c.id)] == [1, 2]
 
 
 def test_signed_scans_attach_to_the_case(sqlite_desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

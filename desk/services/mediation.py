@@ -24,7 +24,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from desk import clock
 from desk.errors import DeskError, NotFound, ValidationError
 from desk.mediation_stats import BREAKDOWN_FIELDS, RESOLVED_RESULTS
-from desk.models import Attachment, Complaint, ComplaintPause, Office, User
+from desk.models import Attachment, Complaint, ComplaintEvent, ComplaintPause, Office, User
 from desk.models.mediation import MediationMediator, MediationOutcome, MediationSession, ReconciliationStation
 from desk.roles import Perm
 from desk.services.base import Checker, Service, check_version
@@ -373,6 +373,7 @@ class MediationCaseRow:
     office_id: int
     due_date: dt.date | None
     due_kind: str | None
+    due_provisional: bool
     paused: bool
     sessions: int
     last_session: dt.datetime | None
@@ -750,13 +751,19 @@ class MediationService(Service):
         started_on = sess.started_at.date()
         ordinal = s.scalar(select(func.count(MediationSession.id)).where(
             MediationSession.complaint_id == comp.id, MediationSession.started_at <= sess.started_at)) or 1
+        # Steps may not be dated before the case's last status change (a session recorded
+        # before the case was reopened must not restart its mediation on the old date).
+        last_change = s.scalar(select(ComplaintEvent.event_date).where(
+            ComplaintEvent.complaint_id == comp.id, ComplaintEvent.from_status.is_not(None),
+            ComplaintEvent.from_status != ComplaintEvent.to_status).order_by(ComplaintEvent.id.desc()).limit(1))
         try:
-            if comp.status == Status.ACCEPTED and started_on <= clock.today():
+            if comp.status == Status.ACCEPTED and started_on <= clock.today() and (last_change is None or started_on >= last_change):
                 complaints.act_in(s, comp.id, "start_mediation", None, ActionInput(on=started_on, detail=f"第{ordinal}次调解"))
             if sess.recusal_requested and not sess.recusal_decision and sess.recusal_pause_id is None:
                 if comp.paused_since is None:
+                    pause_on = max(started_on, last_change) if last_change else started_on
                     complaints.act_in(s, comp.id, "pause", None, ActionInput(
-                        on=started_on, reason=f"第{ordinal}次调解中当事人申请回避，待决定"))
+                        on=pause_on, reason=f"第{ordinal}次调解中当事人申请回避，待决定"))
                     s.flush()
                     sess.recusal_pause_id = s.scalar(select(ComplaintPause.id).where(
                         ComplaintPause.complaint_id == comp.id, ComplaintPause.end.is_(None)))
@@ -1128,7 +1135,8 @@ class MediationService(Service):
         now = clock.now()
         comps = {c.id: c for c in s.execute(select(
             Complaint.id, Complaint.case_no, Complaint.status, Complaint.consumer_name, Complaint.business_name,
-            Complaint.handler_id, Complaint.office_id, Complaint.due_date, Complaint.due_kind, Complaint.paused_since,
+            Complaint.handler_id, Complaint.office_id, Complaint.due_date, Complaint.due_kind, Complaint.due_provisional,
+            Complaint.paused_since,
         ).where(Complaint.id.in_(ids)))}
         users = dict(s.execute(select(User.id, User.display_name)).all())
         stats: dict[int, tuple[int, dt.datetime | None]] = {
@@ -1155,7 +1163,8 @@ class MediationService(Service):
                 complaint_id=i, case_no=c.case_no, status=c.status, status_label=status_label(c.status),
                 consumer_name=c.consumer_name if show else mask_name(c.consumer_name), business_name=c.business_name,
                 handler_name=users.get(c.handler_id, "") if c.handler_id else "", office_id=c.office_id,
-                due_date=c.due_date, due_kind=c.due_kind, paused=c.paused_since is not None, sessions=held,
+                due_date=c.due_date, due_kind=c.due_kind, due_provisional=bool(c.due_provisional),
+                paused=c.paused_since is not None, sessions=held,
                 last_session=last, next_session=planned.get(i), outcome_result=o.result if o else None,
                 performance_due=o.performance_due if resolved else None, performed_date=o.performed_date if resolved else None,
                 has_agreement=bool(o and o.terms.strip()), recusal_pending=i in recusal,
@@ -1189,7 +1198,7 @@ class MediationService(Service):
                     MediationSession, MediationSession.complaint_id == Complaint.id).where(
                     MediationSession.result == "pending", MediationSession.started_at >= start,
                     MediationSession.started_at < end).order_by(MediationSession.started_at).limit(limit)):
-                items.append(item(r, f"{METHODS.get(r.method, r.method)}调解 {r.started_at:%m-%d %H:%M}", r.started_at.date(), False))
+                items.append(item(r, f"已安排{METHODS.get(r.method, r.method)}调解 {r.started_at:%m-%d %H:%M}", r.started_at.date(), False))
             for r in s.execute(select(*cols, MediationSession.started_at).join(
                     MediationSession, MediationSession.complaint_id == Complaint.id).where(
                     MediationSession.recusal_requested.is_(True), MediationSession.recusal_decision == "").limit(limit)):

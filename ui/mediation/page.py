@@ -52,7 +52,8 @@ def due_text(r: MediationCaseRow) -> str:
     if r.performance_due and not r.performed_date and r.outcome_result:
         return f"履行 {r.performance_due:%Y-%m-%d}"
     if r.due_date:
-        return f"{DUE_KIND_LABELS.get(r.due_kind or '', '')} {r.due_date:%Y-%m-%d}".strip()
+        mark = "（暂定）" if r.due_provisional else ""
+        return f"{DUE_KIND_LABELS.get(r.due_kind or '', '')} {r.due_date:%Y-%m-%d}{mark}".strip()
     return ""
 
 
