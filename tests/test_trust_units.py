@@ -369,3 +369,22 @@ def test_worklist_rules_and_complaint_flags(desk: Desk, frozen: dt.date) -> None
     d.trust_units.record_follow_up(late_r, d.trust_units.get_revisit(late_r).version, FollowUpInput(TODAY, False, "未整改"))
     kinds = {i.kind for i in d.trust_units.worklist() if i.unit_id == late}
     assert kinds == {"revocation"} and d.trust_units.get(late).status == "rectifying"
+
+
+def test_one_live_record_per_business_even_past_the_service_check(desk: Desk, frozen: dt.date) -> None:
+    """Two desks filing the same application at once both pass the service's check; the
+    database's partial unique index lets only one live record in. Finished ones may repeat."""
+    from desk.models.trust_units import TrustUnit
+
+    d = desk
+    bid = business(d, "同时申报的单位")
+    first = d.trust_units.apply(ApplicationInput(bid, "K01", "2026-03-01"))
+    with pytest.raises(DeskError, match="重复"):
+        with d.write() as s:
+            s.add(TrustUnit(business_id=bid, office_id=first.office_id, kind_code="K01", status="applied",
+                            applied_date=dt.date(2026, 3, 1)))
+    d.trust_units.act(first.id, "withdraw", first.version, StepInput("2026-03-02", "填错了"))
+    with d.write() as s:  # a withdrawn record does not block, nor does a second finished one
+        s.add(TrustUnit(business_id=bid, office_id=first.office_id, kind_code="K01", status="rejected",
+                        applied_date=dt.date(2026, 3, 1)))
+    assert d.trust_units.apply(ApplicationInput(bid, "K02", "2026-03-03")).status == "applied"

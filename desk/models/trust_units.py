@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from desk import clock
@@ -47,7 +47,14 @@ class TrustUnit(Versioned, Audited, Timestamped, Base):
     closed_date: Mapped[dt.date | None] = mapped_column(Date)  # rejected or withdrawn on
     note: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (Index("ix_trust_unit_business_status", "business_id", "status"),)
+    __table_args__ = (
+        Index("ix_trust_unit_business_status", "business_id", "status"),
+        # One live record (applied, evaluated or holding the title) per business, even when two
+        # desks file the same application at once; finished records may be many.
+        Index("uq_trust_unit_live_business", "business_id", unique=True,
+              sqlite_where=text("status NOT IN ('rejected', 'withdrawn', 'revoked')"),
+              postgresql_where=text("status NOT IN ('rejected', 'withdrawn', 'revoked')")),
+    )
 
 
 class TrustAward(Audited, Base):

@@ -271,6 +271,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_trust_unit_business_id'), 'trust_unit', ['business_id'], unique=False)
     op.create_index('ix_trust_unit_business_status', 'trust_unit', ['business_id', 'status'], unique=False)
+    live = sa.text("status NOT IN ('rejected', 'withdrawn', 'revoked')")
+    op.create_index('uq_trust_unit_live_business', 'trust_unit', ['business_id'], unique=True,
+                    sqlite_where=live, postgresql_where=live)
     op.create_index(op.f('ix_trust_unit_office_id'), 'trust_unit', ['office_id'], unique=False)
     op.create_index(op.f('ix_trust_unit_revoked_date'), 'trust_unit', ['revoked_date'], unique=False)
     op.create_index(op.f('ix_trust_unit_status'), 'trust_unit', ['status'], unique=False)
@@ -484,6 +487,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_trust_unit_status'), table_name='trust_unit')
     op.drop_index(op.f('ix_trust_unit_revoked_date'), table_name='trust_unit')
     op.drop_index(op.f('ix_trust_unit_office_id'), table_name='trust_unit')
+    op.drop_index('uq_trust_unit_live_business', table_name='trust_unit')
     op.drop_index('ix_trust_unit_business_status', table_name='trust_unit')
     op.drop_index(op.f('ix_trust_unit_business_id'), table_name='trust_unit')
     op.drop_table('trust_unit')
