@@ -486,9 +486,13 @@ class DepartmentService(Service):
         return values, attendees
 
     def _meeting_view(self, s: Session, m: JointMeeting) -> MeetingView:
-        names = {d.id: d.name for d in s.scalars(select(Department))}
+        deps = {d.id: d for d in s.scalars(select(Department))}
+        # In the departments' own order, as minutes list them.
+        ordered = sorted(m.attendees, key=lambda a: (deps[a.department_id].sort_order, a.department_id) if a.department_id in deps
+                         else (1 << 30, a.department_id))
         return view_of(MeetingView, m, office_name=office_names(s).get(m.office_id, ""),
-                       attendees=tuple(AttendeeView(a.department_id, names.get(a.department_id, ""), a.people) for a in m.attendees))
+                       attendees=tuple(AttendeeView(a.department_id, deps[a.department_id].name if a.department_id in deps else "",
+                                                    a.people) for a in ordered))
 
     def create_meeting(self, inp: MeetingInput) -> MeetingView:
         self.desk.require(Perm.EDIT_REGISTERS)

@@ -229,6 +229,7 @@ class RegisterTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         bar = QHBoxLayout()
+        self.filter_bar = bar
         self.keyword = QLineEdit()
         self.keyword.setPlaceholderText("关键字（Ctrl+F）")
         self.keyword.setClearButtonEnabled(True)

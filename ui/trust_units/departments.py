@@ -415,6 +415,7 @@ class MeetingsTab(RegisterTab):
         super().__init__(page.desk, page.dialogs, page.worker)
         self.kind.hide()
         self.keyword.hide()
+        self.filter_bar.addStretch(1)
         svc = self.desk.departments
         self.worker.run(lambda: svc.list(include_inactive=True), alive(self, self._departments_loaded))
 
