@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+LIST_LIMIT = 500  # the lists are work queues; an office with more filters by handler
 COLUMNS = ("案件编号", "状态", "消费者", "被投诉经营者", "承办人", "期限", "已调解", "最近调解", "待办")
 
 
@@ -114,7 +115,7 @@ class CasesPanel(QWidget):
         self._generation += 1
         gen = self._generation
         self.count.setText("正在读取…")
-        self.worker.run(lambda: mediation.cases(kind, handler_id=handler),
+        self.worker.run(lambda: mediation.cases(kind, handler_id=handler, limit=LIST_LIMIT),
                         alive(self, lambda rows: self._loaded(gen, rows)), alive(self, self._failed))
 
     def _loaded(self, gen: int, rows: list[MediationCaseRow]) -> None:
@@ -154,7 +155,8 @@ class CasesPanel(QWidget):
                 item.setForeground(8, QColor(ERROR_COLOR))
             self.tree.addTopLevelItem(item)
         total = len(self.rows)
-        self.count.setText(f"共 {total} 件" if len(shown) == total else f"共 {total} 件，显示 {len(shown)} 件")
+        more = "（只列出前500件）" if total >= LIST_LIMIT else ""
+        self.count.setText((f"共 {total} 件" if len(shown) == total else f"共 {total} 件，显示 {len(shown)} 件") + more)
 
     def _activated(self, item: QTreeWidgetItem, _col: int) -> None:
         cid = item.data(0, Qt.ItemDataRole.UserRole)
