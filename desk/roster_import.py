@@ -390,7 +390,8 @@ def read_sheet(path: str | Path, sheet: str | None = None, *, max_rows: int = MA
                     if cancel is not None and cancel():
                         raise ImportCancelled()
                     if progress is not None:
-                        progress(len(order), max(estimate, len(order)), "读取")
+                        # 0: the file does not say how many rows it has (the bar shows busy).
+                        progress(len(order), estimate if estimate >= len(order) else 0, "读取")
             merged = getattr(parser, "merged_cells", None)
             merged_refs = [m.ref for m in getattr(merged, "mergeCell", [])] if merged is not None else []
         except (DeskError, ImportCancelled):

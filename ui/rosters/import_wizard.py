@@ -432,7 +432,10 @@ class ImportWizard(QDialog):
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
-        self.progress_label.setText(f"正在{stage}：{done:,} / {total:,} 行")
+            self.progress_label.setText(f"正在{stage}：{done:,} / {total:,} 行")
+        else:
+            self.progress.setRange(0, 0)
+            self.progress_label.setText(f"正在{stage}：已处理 {done:,} 行")
 
     def _stop(self) -> None:
         self.running = False
