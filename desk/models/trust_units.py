@@ -119,9 +119,9 @@ class RevisitInspector(Audited, Base):
     revisit_id: Mapped[int] = mapped_column(ForeignKey("trust_revisit.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # staff | investigator | other
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    # Roster person (desk.services.rosters); no foreign key so this table does not depend on the
-    # roster schema, the name below is kept as it was on the day.
-    person_id: Mapped[int | None] = mapped_column()
+    # Roster person (desk.services.rosters); if the person is later removed from the roster the
+    # link is cleared and the name below, kept as it was on the day, still says who it was.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("roster_person.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(60))
 
 

@@ -395,6 +395,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=60), nullable=False),
     sa.ForeignKeyConstraint(['revisit_id'], ['trust_revisit.id'], name=op.f('fk_trust_revisit_inspector_revisit_id_trust_revisit'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_trust_revisit_inspector_user_id_app_user')),
+    sa.ForeignKeyConstraint(['person_id'], ['roster_person.id'], name=op.f('fk_trust_revisit_inspector_person_id_roster_person'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_trust_revisit_inspector'))
     )
     op.create_index(op.f('ix_trust_revisit_inspector_revisit_id'), 'trust_revisit_inspector', ['revisit_id'], unique=False)
