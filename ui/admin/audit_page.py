@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 
 from desk.facade import Desk
 from desk.services import businesses as _businesses
+from desk.services import complaints as _complaints
 from desk.services import offices as _offices
+from desk.services import rosters as _rosters
 from desk.services import users as _users
 from desk.services.audit_log import AuditEntry
 from desk.settings import REGISTRY
@@ -30,7 +32,7 @@ from ui.admin._form import alive, fill_row, fmt_time, hint_label, make_table, se
 from ui.dialogs import Dialogs
 from ui.worker import Worker
 
-ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "view": "查看", "export": "导出"}
+ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "view": "查看", "export": "导出", "import": "导入"}
 
 TABLES = {
     "business": "经营者",
@@ -39,6 +41,44 @@ TABLES = {
     "setting": "单位设置",
     "vocab_item": "分类词表",
     "holiday_override": "节假日",
+    "complaint": "投诉案件",
+    "complaint_party": "共同投诉人",
+    "complaint_pause": "暂停计时",
+    "referral": "转办",
+    "attachment": "附件",
+    "consultation": "来访咨询",
+    "reconciliation_station": "和解服务站",
+    "mediation_session": "调解会",
+    "mediation_mediator": "调解员",
+    "mediation_outcome": "调解结果",
+    "roster_person": "名册人员",
+    "roster_status_change": "名册状态变更",
+    "roster_training": "培训班",
+    "roster_attendance": "培训签到",
+    "roster_task": "调查任务",
+    "roster_task_assignee": "调查任务人员",
+    "roster_task_complaint": "调查任务关联投诉",
+    "roster": "名册",
+    "trust_unit": "诚信单位",
+    "trust_award": "诚信单位授牌",
+    "trust_unit_event": "诚信单位办理记录",
+    "trust_revisit": "回访检查",
+    "trust_revisit_inspector": "回访检查人员",
+    "trust_revisit_check": "回访检查项目",
+    "trust_revisit_photo": "回访照片",
+    "member_department": "成员单位",
+    "joint_meeting": "联席会议",
+    "joint_meeting_attendee": "联席会议参会单位",
+    "referral_return": "转办退回",
+    "register_vocab": "登记词表",
+    "outreach_activity": "宣传活动",
+    "outreach_activity_photo": "活动照片",
+    "consumer_warning": "消费警示/提示",
+    "consumer_warning_case": "警示关联投诉",
+    "consumer_survey": "消费评议",
+    "consumer_survey_score": "评议得分",
+    "media_report": "新闻宣传",
+    "monthly_posts": "网站与新媒体信息",
 }
 
 _COMMON = {"active": "启用", "note": "备注", "name": "名称", "id": "编号"}
@@ -58,6 +98,10 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "vocab_item": {"code": "代码", "name": "名称", "kind": "词表", "parent_id": "上级编号", "active": "启用",
                    "builtin": "内置", "sort_order": "排序", "note": "备注", "id": "编号"},
     "holiday_override": {"day": "日期", "is_workday": "安排", "name": "名称"},
+    "complaint": _with_common(_complaints.LABELS),
+    "roster_person": _with_common(_rosters.PERSON_LABELS),
+    "roster_training": _with_common(_rosters.TRAINING_LABELS),
+    "roster_task": _with_common(_rosters.TASK_LABELS),
 }
 # Left out of the one-line summary: already in the 记录 column, or noise there.
 _SUMMARY_SKIP = {"id", "name", "display_name", "username", "code", "day", "key", "parent_id", "sort_order", "builtin"}
