@@ -607,3 +607,23 @@ def test_readonly_case_view_offers_no_steps(sqlite_desk: Desk, sqlite_url: str, 
         assert page.new_complaint() is None and dialogs.texts("warn")
     finally:
         ro.close()
+
+
+def test_case_against_a_trust_unit_says_so(sqlite_desk: Desk, qtbot, worker, dialogs) -> None:  # type: ignore[no-untyped-def]
+    from test_trust_units import awarded_unit
+
+    unit = awarded_unit(sqlite_desk, "太和县诚信家电城", applied=dt.date(2025, 3, 1), awarded=dt.date(2025, 4, 1),
+                        cert="THCX2025-009", valid_until=dt.date(2027, 12, 31))
+    bid = sqlite_desk.trust_units.get(unit).business_id
+    v = sqlite_desk.complaints.register(complaint(bid))
+    page = make_page(qtbot, sqlite_desk, dialogs, worker)
+    case = page.open_case(v.id)
+    qtbot.waitUntil(lambda: "THCX2025-009" in case.fields["business"].text(), timeout=10_000)
+    assert "诚信" in case.fields["business"].text() and "2027-12-31" in case.fields["business"].text()
+    # A business that is no trust unit shows its name alone.
+    other = sqlite_desk.complaints.register(complaint(sqlite_desk.businesses.create(BusinessInput(name="太和县普通超市")).id,
+                                                     consumer_phone="13911112222"))
+    case2 = page.open_case(other.id)
+    qtbot.waitUntil(lambda: case2.view is not None, timeout=10_000)
+    settle(qtbot, worker)
+    assert case2.fields["business"].text() == "太和县普通超市"

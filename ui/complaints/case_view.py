@@ -296,6 +296,20 @@ class CaseView(QWidget):
         self.events = events
         self.show_view(view)
         self._show_timeline()
+        self._load_trust_flag(view)
+
+    def _load_trust_flag(self, view: ComplaintView) -> None:
+        """A complaint against a trust unit (诚信单位) says so next to the business."""
+        if view.business_id is None:
+            return
+        trust, bid = self.desk.trust_units, view.business_id
+        self.worker.run(lambda: trust.flag_for_business(bid), alive(self, lambda flag: self._show_trust_flag(bid, flag)),
+                        alive(self, lambda _e: None))  # the flag is a hint; the case shows without it
+
+    def _show_trust_flag(self, business_id: int, flag) -> None:  # type: ignore[no-untyped-def]
+        if flag is None or self.view is None or self.view.business_id != business_id:
+            return
+        self.fields["business"].setText(f"{self.view.business_name}（{flag.text}）")
 
     def _load_failed(self, exc: BaseException) -> None:
         self.refresh_button.setEnabled(True)
