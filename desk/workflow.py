@@ -80,7 +80,8 @@ TRANSITIONS: dict[str, Transition] = {
         _t("lawsuit", "支持起诉", {S.ACCEPTED, S.MEDIATING, S.TERMINATED}, S.REFERRED, needs=("department",)),
         _t("arbitration", "引导仲裁", {S.ACCEPTED, S.MEDIATING, S.TERMINATED}, S.REFERRED, needs=("department",)),
         _t("withdraw", "撤诉", {S.REGISTERED, S.ACCEPTED, S.MEDIATING}, S.WITHDRAWN, needs=("reason",)),
-        _t("pause", "暂停计时（检测/鉴定）", {S.ACCEPTED, S.MEDIATING}, None, needs=("reason",)),
+        # Testing or appraisal, or a recusal request awaiting decision: the reason says which.
+        _t("pause", "暂停计时", {S.ACCEPTED, S.MEDIATING}, None, needs=("reason",)),
         _t("resume", "恢复计时", {S.ACCEPTED, S.MEDIATING}, None),
         _t("close", "结案", {S.MEDIATED, S.TERMINATED, S.REFUSED, S.REFERRED, S.WITHDRAWN}, S.CLOSED),
         _t("archive", "归档", {S.CLOSED}, S.ARCHIVED),

@@ -268,7 +268,7 @@ def test_case_file_holds_form_timeline_mediation_and_materials(office, tmp_path:
     # Mediation records: the mediation steps
     assert "三、调解记录" in text
     mediation = next(t for t in d.tables if t.rows[0].cells[1].text == "调解步骤")
-    assert [r.cells[1].text for r in mediation.rows[1:]] == ["开始调解", "暂停计时（检测/鉴定）", "恢复计时", "调解成功"]
+    assert [r.cells[1].text for r in mediation.rows[1:]] == ["开始调解", "暂停计时", "恢复计时", "调解成功"]
     # Materials
     assert "四、卷内材料目录" in text
     for a in (a1, a2):
