@@ -540,6 +540,12 @@ def test_masking_and_view_logging(desk, listed):
     # The administrator sees the real values.
     (row,) = desk.complaints.rows([zhang.id])
     assert (row.consumer_name, row.consumer_phone) == ("张三", "13812345678")
+    # A masked reader cannot probe whether a person complained by typing a phone or a name,
+    # yet still finds cases by number, business or facts.
+    assert zhang.id in desk.complaints.query_ids(ComplaintFilter(keyword="13812345678"))
+    assert zhang.id not in reader.complaints.query_ids(ComplaintFilter(keyword="13812345678"))
+    assert zhang.id not in reader.complaints.query_ids(ComplaintFilter(keyword="张三"))
+    assert zhang.id in reader.complaints.query_ids(ComplaintFilter(keyword=zhang.case_no))
 
     def views() -> list:
         return [e for e in desk.audit_log.entries(table="complaint", row_id=str(zhang.id)) if e.action == "view"]

@@ -1023,7 +1023,15 @@ class ComplaintService(Service):
     def _filtered(self, q: Select, f: ComplaintFilter) -> Select:
         conds = []
         if f.keyword.strip():
-            conds.append(Complaint.search_text.like(like_pattern(f.keyword), escape=ESCAPE))
+            pattern = like_pattern(f.keyword)
+            if self.desk.can(Perm.VIEW_PERSONAL):
+                conds.append(Complaint.search_text.like(pattern, escape=ESCAPE))
+            else:
+                # Masked readers may not probe personal data: typing a full phone number or a
+                # name must not reveal whether that consumer complained.
+                conds.append(or_(Complaint.case_no.like(pattern.upper(), escape=ESCAPE),
+                                 Complaint.business_name.like(pattern, escape=ESCAPE),
+                                 Complaint.facts.like(pattern, escape=ESCAPE)))
         if f.statuses:
             conds.append(Complaint.status.in_(f.statuses))
         if f.open_only:
