@@ -182,10 +182,13 @@ def monthly_trend(this_year: Sequence[int | None], last_year: Sequence[int], yea
     this_values = [math.nan if v is None else v for v in this]
     ax.plot(months, this_values, color=COLOR_MAIN, linewidth=2.2, marker="o", markersize=4.5,
             label=f"{year}年")
-    for m, v in zip(months, this, strict=True):
+    for i, (m, v) in enumerate(zip(months, this, strict=True)):
         if v is not None:
-            ax.annotate(str(v), (m, v), textcoords="offset points", xytext=(0, 6), ha="center",
-                        fontsize=BASE_FONT_PT - 1.5, color=COLOR_MAIN)
+            # Below the point when last year's line passes above it, so the label stays clear.
+            below = i < len(last) and last[i] > v
+            ax.annotate(str(v), (m, v), textcoords="offset points", xytext=(0, -7 if below else 6),
+                        ha="center", va="top" if below else "bottom", fontsize=BASE_FONT_PT - 1.5,
+                        color=COLOR_MAIN)
     ax.set_xticks(months, [f"{m}月" for m in months])
     ax.set_xlim(0.5, 12.5)
     top = max([v for v in this if v is not None] + last + [0])
@@ -302,7 +305,10 @@ def resolution_rate(periods: Sequence[tuple[str, int, int]], title: str = "投�
                  label="解决")
     small = BASE_FONT_PT - 2 if len(rows) > 8 else BASE_FONT_PT - 1.5
     ax.bar_label(rec, padding=2, fontsize=small, color=COLOR_TEXT)
-    ax.bar_label(res, padding=2, fontsize=small, color=COLOR_MUTED)
+    if len(rows) <= 8:
+        # With a year of months the two numbers run into each other ("188186"); the resolved
+        # count is then read from the rate label and the table instead.
+        ax.bar_label(res, padding=2, fontsize=small, color=COLOR_MUTED)
     ax.set_xticks(xs, [_short_name(r[0], width=6) for r in rows])
     if len(rows) > 8:
         ax.tick_params(axis="x", labelsize=BASE_FONT_PT - 1)

@@ -44,6 +44,7 @@ def _cases():
         "rate_empty": lambda: charts.resolution_rate([]),
         "rate_zeros": lambda: charts.resolution_rate([("1月", 0, 0), ("2月", 0, 0)]),
         "rate_one": lambda: charts.resolution_rate([("2026Q3", 500, 463)]),
+        "rate_year": lambda: charts.resolution_rate([(f"{m}月", 100 + m, 90 + m) for m in range(1, 13)]),
     }
 
 
