@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desk import clock
-from desk.audit import log_access
 from desk.documents import notices
 from desk.documents.mediation_templates import AGREEMENT, SESSION_RECORD
 from desk.documents.render import (
@@ -93,8 +92,7 @@ def _finish(desk: Desk, v: ComplaintView, template: str, context: dict[str, Any]
     for k, value in extra.items():
         context[k] = plain(value)
     out = render_template(template, context, out_path)
-    with desk.write() as s:
-        log_access(s, "export", "complaint", str(v.id), {"case_no": v.case_no, "document": what, "file": out.name})
+    desk.complaints.record_document(v.id, what, out.name)
     return out
 
 

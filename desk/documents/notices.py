@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desk import clock
-from desk.audit import log_access
 from desk.documents.render import (
     cn_date,
     cn_datetime,
@@ -220,9 +219,7 @@ def _finish(desk: Desk, case: _Case, doc: DocumentKind, context: dict[str, Any],
     for k, v in extra.items():
         context[k] = plain(v)
     out = render_template(doc.template, context, out_path)
-    detail = {"case_no": case.view.case_no, "document": what or doc.label, "file": out.name}
-    with desk.write() as s:
-        log_access(s, "export", "complaint", str(case.view.id), detail)
+    desk.complaints.record_document(case.view.id, what or doc.label, out.name)
     return out
 
 

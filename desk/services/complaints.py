@@ -925,6 +925,15 @@ class ComplaintService(Service):
             action=action, from_status=before, to_status=after, detail=detail,
         ))
 
+    def record_document(self, complaint_id: int, label: str, filename: str) -> None:
+        """A Word document was made for the case: put it on the timeline (the case file lists
+        the documents from there) and log the export of personal data, in one transaction."""
+        self.desk.require(Perm.VIEW_PERSONAL)
+        with self.desk.write() as s:
+            comp = self._get(s, complaint_id)
+            self._event(s, comp, "document", comp.status, comp.status, clock.today(), f"{label}（{filename}）")
+            log_access(s, "export", "complaint", str(comp.id), {"case_no": comp.case_no, "document": label, "file": filename})
+
     # -- reading -----------------------------------------------------------------------------
     def _get(self, s: Session, complaint_id: int) -> Complaint:
         comp = s.get(Complaint, complaint_id)
