@@ -243,13 +243,16 @@ def _in(col: Any, p: Period) -> Any:
     return and_(col >= p.start, col <= p.end)
 
 
-def _three_counts(key: Any, periods: tuple[Period, Period, Period], office_id: int | None) -> Any:
-    """SELECT key, count in each of (this, last year, previous) GROUP BY key, over accepted cases
-    (key None: the three totals)."""
+def _three_counts(keys: tuple[Any, ...], periods: tuple[Period, Period, Period], office_id: int | None) -> Any:
+    """SELECT count in each of (this, last year, previous), *keys GROUP BY keys, over accepted cases."""
     col = Complaint.accepted_date
     sums = [func.sum(case((_in(col, p), 1), else_=0)) for p in periods]
-    q = select(*sums).where(or_(*(_in(col, p) for p in periods)), _office_cond(office_id))
-    return q if key is None else q.add_columns(key).group_by(key)
+    return (select(*sums, *keys).where(or_(*(_in(col, p) for p in periods)), _office_cond(office_id))
+            .group_by(*keys))
+
+
+def _add(x: tuple[int, int, int], y: tuple[int, int, int]) -> tuple[int, int, int]:
+    return (x[0] + y[0], x[1] + y[1], x[2] + y[2])
 
 
 def _rows(items: list[tuple[str, str]], counts: dict[str, tuple[int, int, int]], shares_over: list[str] | None = None,
@@ -301,14 +304,19 @@ def compute(desk: Desk, period: Period, office_id: int | None = None, *, today: 
                           .where(VocabItem.kind.in_(("nature", "category", "channel")))
                           .order_by(VocabItem.kind, VocabItem.sort_order, VocabItem.code)).all()
 
-        def counts_by(key: Any) -> dict[str, tuple[int, int, int]]:
-            return {str(k): (int(a or 0), int(b or 0), int(c or 0))
-                    for a, b, c, k in s.execute(_three_counts(key, periods, office_id))}
-
-        natures = counts_by(Complaint.nature_code)
-        channels = counts_by(Complaint.channel_code)
-        cats_full = counts_by(Complaint.category_code)
-        accepted = tuple(int(x or 0) for x in s.execute(_three_counts(None, periods, office_id)).one())
+        # One scan for natures, channels and categories: grouped by all three codes (a few
+        # hundred groups at most), then added up per table here.
+        natures: dict[str, tuple[int, int, int]] = {}
+        channels: dict[str, tuple[int, int, int]] = {}
+        cats_full: dict[str, tuple[int, int, int]] = {}
+        total = (0, 0, 0)
+        keys = (Complaint.nature_code, Complaint.channel_code, Complaint.category_code)
+        for a, b, c, *codes in s.execute(_three_counts(keys, periods, office_id)):
+            n = (int(a or 0), int(b or 0), int(c or 0))
+            total = _add(total, n)
+            for target, code in zip((natures, channels, cats_full), codes, strict=True):
+                target[str(code)] = _add(target.get(str(code), (0, 0, 0)), n)
+        accepted = total
 
         # Top ten businesses: registered businesses by id, free-text names (no registry entry) by name.
         acc = and_(_in(Complaint.accepted_date, period), _office_cond(office_id))
@@ -354,8 +362,7 @@ def compute(desk: Desk, period: Period, office_id: int | None = None, *, today: 
     groups: dict[str, tuple[int, int, int]] = {}
     for code, n in cats_full.items():
         for target, key in ((first, code[:3]), (groups, code[:1])):
-            old = target.get(key, (0, 0, 0))
-            target[key] = (old[0] + n[0], old[1] + n[1], old[2] + n[2])
+            target[key] = _add(target.get(key, (0, 0, 0)), n)
     cat_rows = _rows(listed("category", first), first)
     group_rows = _rows(list(CATEGORY_GROUPS.items()), groups)
 
