@@ -296,3 +296,22 @@ def test_empty_period_and_xlsx(desk, tmp_path) -> None:  # type: ignore[no-untyp
     total = [c.value for c in natures[natures.max_row]]
     assert total[0] == "合计" and total[1] == 12 and abs(total[2] - 100.0) < 1e-9
     st.to_xlsx(empty, tmp_path / "空.xlsx")  # nothing to divide by: still writes
+
+
+def test_custom_range_and_unknown_office(desk) -> None:  # type: ignore[no-untyped-def]
+    from desk.errors import NotFound
+
+    crafted(desk)
+    custom = st.compute(desk, parse_period("2025-07-01..2025-09-30"))
+    q3 = st.compute(desk, Q3)
+    assert custom.period.kind == "custom" and custom.previous_period == parse_period("2025-03-31..2025-06-30")
+    assert [f.value for f in custom.headline.figures] == [f.value for f in q3.headline.figures]
+    assert [f.last_year for f in custom.headline.figures] == [f.last_year for f in q3.headline.figures]
+    assert custom.natures == q3.natures and custom.top_items == q3.top_items
+    # The edge case accepted on 30 June is in both the quarter's and the custom range's 环比.
+    assert custom.headline.accepted.previous == 5
+    # A single day: only what was accepted that day.
+    day = st.compute(desk, parse_period("2025-09-30..2025-09-30"))
+    assert day.headline.accepted.value == 1 and [r.code for r in day.natures if r.count] == ["N03"]
+    with pytest.raises(NotFound):
+        st.compute(desk, Q3, office_id=999_999)
