@@ -35,6 +35,7 @@ DUE_KIND_LABELS = {
     "mediation": "调解期限",
     "termination_notice": "终止调解告知",
     "referral_reply": "转办回复",
+    "performance": "履行期限",
 }
 
 
@@ -162,9 +163,16 @@ def current_due(
     termination_notified_date: dt.date | None,
     pauses: Iterable[Interval],
     rules: DeadlineRules,
+    performance_due: dt.date | None = None,
+    performed: bool = False,
 ) -> CurrentDue:
-    """The deadline of the step the case is waiting for."""
+    """The deadline of the step the case is waiting for. A mediated case waits for the
+    agreement to be performed by the date it names (a fixed date, not a counted period)."""
     pauses = list(pauses)
+    if status == "mediated":
+        if performance_due is not None and not performed:
+            return CurrentDue("performance", performance_due, False)
+        return CurrentDue(None, None, False)
     if status == "registered":
         r = acceptance_due(cal, received_date, rules)
         return CurrentDue("accept", r.date, r.provisional)

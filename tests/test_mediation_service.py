@@ -18,7 +18,7 @@ from desk import clock
 from desk.errors import ConflictError, DeskError, PermissionDenied, ValidationError
 from desk.roles import Role
 from desk.services.businesses import BusinessInput
-from desk.services.complaints import ActionInput, ComplaintInput
+from desk.services.complaints import ActionInput, ComplaintFilter, ComplaintInput
 from desk.services.mediation import (
     MediatorInput,
     OutcomeInput,
@@ -264,6 +264,9 @@ def test_agreement_performance_and_worklist(desk) -> None:  # type: ignore[no-un
     assert late and late[0].overdue and "履行期限已过" in late[0].what
     assert [r.complaint_id for r in desk.mediation.cases("performance")] == [c.id]
     assert desk.mediation.cases("performance")[0].todo == "履行期限已过，确认履行情况"
+    # The case's own deadline is the performance date, so the 投诉 list's overdue filter sees it.
+    assert (v.due_kind, v.due_date) == ("performance", days_ago(2)) and v.overdue
+    assert c.id in desk.complaints.query_ids(ComplaintFilter(overdue=True))
 
     with pytest.raises(ValidationError):
         desk.mediation.confirm_performance(c.id, o, days_ago(10))  # before the agreement
@@ -271,6 +274,7 @@ def test_agreement_performance_and_worklist(desk) -> None:  # type: ignore[no-un
     assert done.performed_date == days_ago(1)
     assert not [i for i in desk.mediation.worklist() if i.complaint_id == c.id]
     assert desk.mediation.cases("performance") == []
+    assert desk.complaints.get(c.id).due_date is None  # performed: nothing more is due
     with pytest.raises(ConflictError):
         desk.mediation.update_outcome(c.id, o, replace(agreement(days_ago(9)), terms="改"))  # stale view
     edited = desk.mediation.update_outcome(c.id, done, agreement(days_ago(9), disputes="是否属于质量问题", exchange_amount="1899",

@@ -828,10 +828,24 @@ class ComplaintService(Service):
     def _recompute_due(self, s: Session, comp: Complaint) -> None:
         s.flush()
         pauses = [(p.start, p.end) for p in s.scalars(select(ComplaintPause).where(ComplaintPause.complaint_id == comp.id))]
-        self._apply_due(comp, pauses, self.desk.calendar.calendar(), self.rules())
+        performance: tuple[dt.date | None, dt.date | None] = (None, None)
+        if comp.status == Status.MEDIATED.value:
+            from desk.models.mediation import MediationOutcome
+
+            row = s.execute(select(MediationOutcome.performance_due, MediationOutcome.performed_date)
+                            .where(MediationOutcome.complaint_id == comp.id)).first()
+            if row is not None:
+                performance = (row[0], row[1])
+        self._apply_due(comp, pauses, self.desk.calendar.calendar(), self.rules(), performance)
+
+    def refresh_due(self, s: Session, complaint_id: int) -> None:
+        """Recompute one case's stored deadline inside the caller's transaction (the mediation
+        service calls it when an agreement's performance date or confirmation changes)."""
+        self._recompute_due(s, self._get(s, complaint_id))
 
     @staticmethod
-    def _apply_due(comp: Complaint, pauses: Sequence[tuple[dt.date, dt.date | None]], cal: WorkCalendar, rules: DeadlineRules) -> bool:
+    def _apply_due(comp: Complaint, pauses: Sequence[tuple[dt.date, dt.date | None]], cal: WorkCalendar, rules: DeadlineRules,
+                   performance: tuple[dt.date | None, dt.date | None] = (None, None)) -> bool:
         """Store the case's current deadline; True if it changed."""
         due = current_due(
             cal,
@@ -843,6 +857,8 @@ class ComplaintService(Service):
             termination_notified_date=comp.termination_notified_date,
             pauses=pauses,
             rules=rules,
+            performance_due=performance[0],
+            performed=performance[1] is not None,
         )
         if (comp.due_kind, comp.due_date, bool(comp.due_provisional)) == (due.kind, due.date, due.provisional):
             return False
@@ -1236,8 +1252,11 @@ class ComplaintService(Service):
                     for r in s.execute(q.limit(limit))
                 )
 
-            overdue = items(select(*cols).where(Complaint.due_date < today).order_by(Complaint.due_date, Complaint.id))
-            due_soon = items(select(*cols).where(Complaint.due_date >= today, Complaint.due_date <= soon.date).order_by(Complaint.due_date, Complaint.id))
+            # Performance of agreements is the mediation worklist's item (desk.mediation.worklist).
+            procedural = Complaint.due_kind != "performance"
+            overdue = items(select(*cols).where(Complaint.due_date < today, procedural).order_by(Complaint.due_date, Complaint.id))
+            due_soon = items(select(*cols).where(Complaint.due_date >= today, Complaint.due_date <= soon.date, procedural)
+                             .order_by(Complaint.due_date, Complaint.id))
             mine = items(select(*cols).where(Complaint.handler_id == actor.user_id, Complaint.status.in_([x.value for x in OPEN_STATUSES]))
                          .order_by(Complaint.due_date.is_(None), Complaint.due_date, Complaint.id))
             ref_rows = s.execute(

@@ -1014,6 +1014,8 @@ class MediationService(Service):
             station = s.get(ReconciliationStation, values["station_id"])
             complaints._event(s, comp, "mediation_outcome", comp.status, comp.status, on, f"在{station.name}和解" if station else "和解站和解")
         s.flush()
+        # The case now waits for the agreement to be performed: its stored deadline says so.
+        self.desk.complaints.refresh_due(s, comp.id)
         return outcome
 
     def record_outcome(self, complaint_id: int, expected_version: int, inp: OutcomeInput) -> OutcomeView:
@@ -1052,6 +1054,7 @@ class MediationService(Service):
                 self.desk.complaints._event(s, comp, "mediation_outcome", comp.status, comp.status, clock.today(),
                                             "修改调解协议及金额：" + self._summary(values))
             s.flush()
+            self.desk.complaints.refresh_due(s, comp.id)
             return self._outcome_view(s, o)
 
     def confirm_performance(self, complaint_id: int, started_from: OutcomeView, on: dt.date, note: str = "") -> OutcomeView:
@@ -1075,6 +1078,7 @@ class MediationService(Service):
             s.flush()
             self.desk.complaints._event(s, comp, "performance", comp.status, comp.status, on,
                                         "确认调解协议已履行" + (f"：{text}" if text else ""))
+            self.desk.complaints.refresh_due(s, comp.id)
             return self._outcome_view(s, o)
 
     # -- signed scans --------------------------------------------------------------------------------
