@@ -47,7 +47,7 @@ class Complaint(Versioned, Audited, Timestamped, Base):
     facts: Mapped[str] = mapped_column(Text, default="")
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
 
-    accepted_date: Mapped[dt.date | None] = mapped_column(Date)
+    accepted_date: Mapped[dt.date | None] = mapped_column(Date, index=True)  # 受理 counts key on it
     refusal_ground_code: Mapped[str | None] = mapped_column(String(24))
     mediation_started_date: Mapped[dt.date | None] = mapped_column(Date)
     mediation_ended_date: Mapped[dt.date | None] = mapped_column(Date)
