@@ -485,8 +485,8 @@ SORT_VALUE = {
     "nature_name": lambda v: v.nature_code,
     "channel_name": lambda v: v.channel_code,
     "amount": lambda v: v.amount,
-    "handler_name": lambda v: v.handler_id,
-    "office_code": lambda v: v.office_id,
+    "handler_name": lambda v: v.handler_name or None,
+    "office_code": lambda v: v.office_code,
     "due_date": lambda v: v.due_date,
 }
 

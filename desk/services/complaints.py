@@ -326,10 +326,13 @@ SORT_COLUMNS = {
     "nature_name": Complaint.nature_code,
     "channel_name": Complaint.channel_code,
     "amount": Complaint.amount,
-    "handler_name": Complaint.handler_id,
-    "office_code": Complaint.office_id,
+    # The list shows names: sort by what is shown, not by the ids behind it.
+    "handler_name": select(User.display_name).where(User.id == Complaint.handler_id).correlate(Complaint).scalar_subquery(),
+    "office_code": select(Office.code).where(Office.id == Complaint.office_id).correlate(Complaint).scalar_subquery(),
     "due_date": Complaint.due_date,
 }
+# Category, nature and channel sort by their codes: the vocabulary's own order, the order of
+# every report (商品 before 服务, 售后服务 first …), with each category's items together.
 
 
 def _order(sort: str, descending: bool) -> list:
@@ -339,7 +342,7 @@ def _order(sort: str, descending: bool) -> list:
     still serves the default sort."""
     col = SORT_COLUMNS.get(sort, Complaint.received_at)
     key = col.desc() if descending else col.asc()
-    if col.nullable:
+    if getattr(col, "nullable", True):  # subqueries (names) may be empty too
         key = key.nulls_last()
     return [key, Complaint.id.desc() if descending else Complaint.id.asc()]
 
