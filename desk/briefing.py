@@ -1,0 +1,313 @@
+"""The quarterly 简报 (briefing) as a Word document (domain.md §6), written from the statistics.
+
+``generate`` computes ``desk.stats.compute`` for the period and office, draws the four charts,
+writes the paragraphs from the figures (同比 as '去年同期无数据' when last year had none), the
+share tables, the secretary's sections with personal data masked (``mask_personal``: every
+consumer and agent name of the period, phone numbers and ID numbers), the masthead and the end
+block from the settings, and renders ``resources/templates/briefing.docx``. The issue number
+(第X期) is counted per year in the setting ``briefing.issue.<year>``, written in the same
+transaction as the export's audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import or_, select
+
+from desk import clock
+from desk.audit import log_access
+from desk.documents.render import cn_date, cn_ordinal, paragraphs
+from desk.errors import DeskError
+from desk.models import Complaint, Setting
+from desk.periods import Period
+from desk.roles import Perm
+from desk.stats import DASH, ShareRow, Statistics, change_pct, compute, fmt_pct
+from desk.validators import mask_id, mask_name, mask_phone
+
+if TYPE_CHECKING:
+    from desk.facade import Desk
+
+TEMPLATE = "briefing.docx"
+CHART_WIDTH_MM = 150
+_PERIOD_WORD = {"year": "本年度", "half": "本半年", "quarter": "本季度", "month": "本月", "custom": "本期"}
+
+# An ID number (18 or 15 digits) not inside a longer digit run; phones: mobiles and landlines.
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
+_LANDLINE_RE = re.compile(r"(?<!\d)0\d{2,3}[- ]?\d{7,8}(?!\d)")
+
+
+@dataclass(frozen=True)
+class BriefingSections:
+    work_news: str = ""  # 工作动态 (paragraphs separated by blank lines)
+    typical_cases: str = ""  # 典型案例
+    next_steps: str = ""  # 下步工作
+
+
+def _issue_key(year: int) -> str:
+    return f"briefing.issue.{year}"
+
+
+def next_issue_number(desk: Desk, year: int) -> int:
+    """The number the next briefing of ``year`` gets (第X期): one more than the last issued."""
+    desk.require_login()
+    with desk.read() as s:
+        row = s.get(Setting, _issue_key(year))
+        return (int(json.loads(row.value)) if row else 0) + 1
+
+
+def mask_personal(text: str, names: Iterable[str] = ()) -> str:
+    """``text`` with ID numbers, phone numbers and each of ``names`` masked (张三 → 张某,
+    13812345678 → 138****5678, 3412**********123X). Names of one character are left alone:
+    masking every 张 in a text would garble it."""
+    out = _ID_RE.sub(lambda m: mask_id(m.group(0)), text or "")
+    out = _MOBILE_RE.sub(lambda m: mask_phone(re.sub(r"[- ]|^\+?86", "", m.group(0))), out)
+    out = _LANDLINE_RE.sub(lambda m: mask_phone(m.group(0)), out)
+    uniq = sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=lambda n: (-len(n), n))
+    if uniq:
+        masked = {n: mask_name(n) for n in uniq}
+        pattern = re.compile("|".join(re.escape(n) for n in uniq))
+        out = pattern.sub(lambda m: masked[m.group(0)], out)
+    return out
+
+
+def _personal_of_period(desk: Desk, period: Period, office_id: int | None) -> tuple[set[str], set[str]]:
+    """Names and phones of every consumer and agent on a complaint received or accepted in the
+    period (a few columns; ``desk.services.complaints`` has no bulk view without masking)."""
+    names: set[str] = set()
+    phones: set[str] = set()
+    cond = or_(Complaint.received_date.between(period.start, period.end),
+               Complaint.accepted_date.between(period.start, period.end))
+    q = select(Complaint.consumer_name, Complaint.agent_name, Complaint.consumer_phone, Complaint.agent_phone).where(cond)
+    if office_id is not None:
+        q = q.where(Complaint.office_id == office_id)
+    with desk.read() as s:
+        for cn, an, cp, ap in s.execute(q.distinct()):
+            names.update(x for x in (cn, an) if x)
+            phones.update(x for x in (cp, ap) if x)
+    return names, phones
+
+
+# -- the text ------------------------------------------------------------------------------------
+
+
+def _num(x: Decimal | int | None) -> str:
+    return DASH if x is None else str(x)
+
+
+def yoy_phrase(value: Decimal | int | None, last_year: Decimal | int | None, unit: str) -> str:
+    """'同比增长12.50%（去年同期8件）', '同比下降…', '与去年同期持平', or '去年同期无数据'."""
+    pct = change_pct(value, last_year)
+    if pct is None:
+        return "去年同期无数据"
+    ly = f"（去年同期{last_year}{unit}）"
+    if pct > 0:
+        return f"同比增长{pct}%{ly}"
+    if pct < 0:
+        return f"同比下降{-pct}%{ly}"
+    return f"与去年同期持平{ly}"
+
+
+def _leading(rows: Iterable[ShareRow], n: int = 3) -> list[ShareRow]:
+    return sorted((r for r in rows if r.count > 0), key=lambda r: -r.count)[:n]
+
+
+def summary_paragraphs(stats: Statistics) -> list[str]:
+    h = stats.headline
+    word = _PERIOD_WORD.get(stats.period.kind, "本期")
+    a, r = h.accepted, h.resolved
+    first = (f"{word}共受理消费者投诉{a.value}件，{yoy_phrase(a.value, a.last_year, '件')}；"
+             f"解决{r.value}件，解决率{fmt_pct(h.resolution_rate.value)}；"
+             f"为消费者挽回经济损失{h.recovered_wan.value}万元，{yoy_phrase(h.recovered_wan.value, h.recovered_wan.last_year, '万元')}。")
+    second = (f"因经营者欺诈得到加倍赔偿的投诉{h.punitive_count.value}件，加倍赔偿金额{h.punitive_wan.value}万元；"
+              f"接待来访和咨询{h.consultations.value}人次，{yoy_phrase(h.consultations.value, h.consultations.last_year, '人次')}。")
+    return [first, second]
+
+
+def hot_issue_paragraph(stats: Statistics) -> str:
+    natures = _leading(stats.natures)
+    cats = _leading([*stats.goods_categories, *stats.service_categories])
+    if not natures and not cats:
+        return "本期未受理投诉，暂无投诉热点。"
+    parts = []
+    if natures:
+        parts.append("从投诉性质看，" + "、".join(f"{x.name}问题{x.count}件（占{fmt_pct(x.share)}）" for x in natures)
+                     + "位居前列")
+    if cats:
+        parts.append("从商品和服务类别看，" + "、".join(f"{x.name}{x.count}件（占{fmt_pct(x.share)}）" for x in cats)
+                     + "投诉较多")
+    return "；".join(parts) + "，是本期消费者投诉的热点。"
+
+
+def _table_rows(rows: Iterable[ShareRow]) -> list[list[str]]:
+    rows = list(rows)
+    body = [[x.name, str(x.count), fmt_pct(x.share), str(x.last_year), fmt_pct(x.yoy_pct, signed=True)] for x in rows]
+    total, ly = sum(x.count for x in rows), sum(x.last_year for x in rows)
+    share = sum((x.share for x in rows), Decimal("0.00"))
+    body.append(["合计", str(total), fmt_pct(share), str(ly), fmt_pct(change_pct(total, ly), signed=True)])
+    return body
+
+
+def _charts(stats: Statistics) -> dict[str, bytes]:
+    from desk import charts
+
+    year = stats.period.end.year
+    this = [m.this_year for m in stats.monthly]
+    if year == clock.today().year:
+        this = [v if i + 1 <= clock.today().month else None for i, v in enumerate(this)]
+    h = stats.headline
+    cats = _leading([*stats.goods_categories, *stats.service_categories], 8)
+    figs = {
+        "trend": charts.monthly_trend(this, [m.last_year for m in stats.monthly], year),
+        "natures": charts.nature_shares([(x.name, x.count) for x in stats.natures]),
+        "categories": charts.category_bars([(x.name, x.count, x.last_year) for x in cats], "主要商品和服务类别投诉（与去年同期比较）"),
+        "resolution": charts.resolution_rate([
+            ("去年同期", int(h.accepted.last_year or 0), int(h.resolved.last_year or 0)),
+            ("上期", int(h.accepted.previous or 0), int(h.resolved.previous or 0)),
+            ("本期", int(h.accepted.value or 0), int(h.resolved.value or 0)),
+        ]),
+    }
+    out = {k: charts.png_bytes(f, dpi=150) for k, f in figs.items()}
+    for f in figs.values():
+        f.clear()
+    return out
+
+
+def build_context(stats: Statistics, sections: BriefingSections, names: Iterable[str], *, issue_no: int,
+                  issued_on: dt.date, settings: dict[str, Any], images: dict[str, Any]) -> dict[str, Any]:
+    """The template context (images: chart key → InlineImage or text)."""
+    h = stats.headline
+    secs: list[dict[str, Any]] = []
+
+    def add(heading: str, paras: list[str], tables: list[dict[str, Any]] | None = None, charts: list[Any] | None = None) -> None:
+        secs.append({"heading": f"{cn_ordinal(len(secs) + 1)}、{heading}", "paragraphs": paras,
+                     "tables": tables or [], "charts": charts or []})
+
+    add("投诉受理总体情况", [
+        *summary_paragraphs(stats),
+        f"{_PERIOD_WORD.get(stats.period.kind, '本期')}结案{stats.handling.closed}件，办理天数中位数为"
+        f"{_num(stats.handling.median_days)}天。",
+    ], charts=[images["resolution"], images["trend"]])
+    add("投诉问题性质分析", [hot_issue_paragraph(stats)],
+        [{"caption": "表1　投诉问题性质分布", "first": "投诉性质", "rows": _table_rows(stats.natures)}],
+        [images["natures"]])
+    g = {r.code: r for r in stats.groups}
+    grp = "，".join(f"{r.name}类投诉{r.count}件，占{fmt_pct(r.share)}" for r in stats.groups)
+    add("商品和服务投诉情况", [f"{grp}。" if g else ""], [
+        {"caption": "表2　商品、服务和其他类投诉", "first": "类别", "rows": _table_rows(stats.groups)},
+        {"caption": "表3　商品类投诉", "first": "商品大类", "rows": _table_rows(stats.goods_categories)},
+        {"caption": "表4　服务类投诉", "first": "服务大类",
+         "rows": _table_rows([*stats.service_categories, *stats.other_categories])},
+    ], [images["categories"]])
+    for heading, text in (("工作动态", sections.work_news), ("典型案例", sections.typical_cases),
+                          ("下步工作", sections.next_steps)):
+        if text and text.strip():
+            masked = mask_personal(text, names)
+            add(heading, paragraphs(masked))
+    for sec in secs:
+        sec["paragraphs"] = [p for p in sec["paragraphs"] if p]
+
+    title_office = "" if stats.office_id is None else stats.office_name
+    return {
+        "internal": bool(settings.get("briefing.internal", True)),
+        "briefing_name": settings.get("briefing.name") or "消费维权工作简报",
+        "issue_no": issue_no,
+        "issuer": settings.get("briefing.issuer") or "",
+        "issued_on": cn_date(issued_on),
+        "title": f"{stats.period.label}{title_office}消费者投诉情况分析",
+        "summary": [],
+        "sections": secs,
+        "report_to": settings.get("briefing.report_to") or "",
+        "send_to": settings.get("briefing.send_to") or "",
+        "issue_to": settings.get("briefing.issue_to") or "",
+        "copies": settings.get("briefing.copies") or 0,
+        "accepted": h.accepted.value,
+    }
+
+
+def generate(desk: Desk, period: Period, out_path: str | Path, *, office_id: int | None = None,
+             sections: BriefingSections = BriefingSections(), issue_no: int | None = None,
+             issued_on: dt.date | None = None, progress: Callable[[int, str], None] | None = None) -> Path:
+    """Write the briefing for ``period`` (and ``office_id``; None = all) to ``out_path``."""
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+    from jinja2 import Environment, StrictUndefined, TemplateError
+
+    import resources
+
+    desk.require(Perm.MAKE_BRIEFING)
+    step = progress or (lambda _p, _t: None)
+    issued_on = issued_on or clock.today()
+    year = issued_on.year
+    if issue_no is not None and issue_no < 1:
+        from desk.errors import ValidationError
+        raise ValidationError({"issue_no": "期号应为正整数"}, {"issue_no": "期号"})
+    out = Path(out_path)
+    if not out.parent.is_dir():
+        raise DeskError(f"保存位置“{out.parent}”不存在，请另选文件夹。")
+
+    step(5, "正在统计数据……")
+    stats = compute(desk, period, office_id)
+    step(35, "正在绘制图表……")
+    pngs = _charts(stats)
+    step(60, "正在整理文字……")
+    names, phones = _personal_of_period(desk, period, office_id)
+    settings = desk.settings.snapshot("briefing.").values
+    number = issue_no if issue_no is not None else next_issue_number(desk, year)
+
+    src = resources.template_path(TEMPLATE)
+    if not src.is_file():
+        raise DeskError(f"找不到文书模板“{TEMPLATE}”，请重新安装程序或恢复默认模板。")
+    step(75, "正在生成简报……")
+    try:
+        tpl = DocxTemplate(str(src))
+        images = {k: InlineImage(tpl, io.BytesIO(v), width=Mm(CHART_WIDTH_MM)) for k, v in pngs.items()}
+        ctx = build_context(stats, sections, [*names, *phones], issue_no=number, issued_on=issued_on,
+                            settings=settings, images=images)
+        tpl.render(ctx, jinja_env=Environment(autoescape=True, undefined=StrictUndefined), autoescape=True)
+    except TemplateError as exc:
+        raise DeskError(f"文书模板“{TEMPLATE}”的格式有误（{exc.message}），请检查模板或恢复默认模板。") from exc
+    except (OSError, ValueError, KeyError) as exc:
+        raise DeskError(f"文书模板“{TEMPLATE}”已损坏，无法打开，请恢复默认模板。") from exc
+
+    step(90, "正在保存……")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".~cadesk-", suffix=".docx", dir=out.parent)
+    except OSError as exc:
+        raise DeskError(f"无法在“{out.parent}”保存文件：没有写入权限，请另选文件夹。") from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        tpl.save(str(tmp))
+        os.replace(tmp, out)
+    except PermissionError as exc:
+        raise DeskError(f"无法写入“{out.name}”：文件可能正被 Word 或 WPS 打开，请关闭后重试，或另存为其他文件名。") from exc
+    except OSError as exc:
+        raise DeskError(f"无法保存“{out.name}”：{exc.strerror or exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+    # Remember the number and log the export together: a failed save above consumes no number.
+    with desk.write() as s:
+        key = _issue_key(year)
+        row = s.get(Setting, key)
+        last = int(json.loads(row.value)) if row else 0
+        if row is None:
+            s.add(Setting(key=key, value=json.dumps(number)))
+        elif number > last:
+            row.value = json.dumps(number)
+        log_access(s, "export", "briefing", period.code,
+                   {"office_id": office_id, "issue": f"{year}-{number}", "file": out.name,
+                    "accepted": stats.headline.accepted.value})
+    step(100, "简报已生成")
+    return out

@@ -1,0 +1,186 @@
+"""The quarterly briefing (desk.briefing): every number in its text equals an independent SQL
+count, shares add up to 100 %, zero last-year figures read '去年同期无数据' or '—', no consumer's
+name, phone or ID number appears anywhere in the .docx, the masthead and end block are there,
+East Asian fonts are set, issue numbers count up per year, a read-only user is refused, and
+LibreOffice (another office suite) converts the file to PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN_PASSWORD
+from sqlalchemy import insert, text
+from test_stats import Q3, _complaint, _sql_headline, crafted
+
+from desk import briefing as br
+from desk.errors import PermissionDenied
+from desk.models import Complaint
+from desk.periods import parse_period
+from desk.services.users import UserInput
+
+D = dt.date
+PEOPLE = [("王秀英", "13812345678", "34122219800101123X"), ("欧阳娜娜", "0558-8812345", None)]
+
+
+def _with_people(desk) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    o = crafted(desk)
+    with desk.write() as s:
+        for i, (name, phone, id_no) in enumerate(PEOPLE):
+            row = _complaint(o["county"], D(2025, 8, 20 + i), nature="N04", cat="G0101")
+            row.update(consumer_name=name, consumer_phone=phone, consumer_id_no=id_no, agent_name="" if i else "李建国")
+            s.execute(insert(Complaint).values(**row))
+    desk.settings.save({"briefing.issuer": "太和县消费者协会秘书处", "briefing.report_to": "县市场监督管理局",
+                        "briefing.send_to": "县消保委成员单位", "briefing.issue_to": "各乡镇分会", "briefing.copies": 25})
+    return o
+
+
+SECTIONS = br.BriefingSections(
+    work_news="本季度开展“3·15”宣传活动。\n\n消费者王秀英（电话13812345678，身份证34122219800101123X）来电致谢。",
+    typical_cases="欧阳娜娜投诉某装修公司，联系电话0558-8812345，代理人李建国到场。",
+    next_steps="继续做好投诉处理工作。",
+)
+
+
+def _xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml") or n.endswith(".rels"))
+
+
+def _text(path: Path) -> str:
+    from docx import Document
+
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        parts.extend("|".join(c.text for c in row.cells) for row in t.rows)
+    return "\n".join(parts)
+
+
+def test_briefing_numbers_masking_and_layout(desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _with_people(desk)
+    steps: list[int] = []
+    out = br.generate(desk, Q3, tmp_path / "简报.docx", sections=SECTIONS, issued_on=D(2025, 10, 10),
+                      progress=lambda p, _t: steps.append(p))
+    assert out.is_file() and steps[-1] == 100 and steps == sorted(steps)
+    body = _text(out)
+    sql = _sql_headline(desk, Q3, None)
+    ly = _sql_headline(desk, parse_period("2024Q3"), None)
+
+    # Every headline number in the text equals the independent SQL.
+    rate = f"{sql['resolution_rate']}%"
+    assert f"本季度共受理消费者投诉{sql['accepted']}件，同比增长" in body
+    yoy = (Decimal(sql["accepted"] - ly["accepted"]) * 100 / ly["accepted"]).quantize(Decimal("0.01"))
+    assert f"同比增长{yoy}%（去年同期{ly['accepted']}件）" in body
+    assert f"解决{sql['resolved']}件，解决率{rate}" in body
+    assert f"挽回经济损失{sql['recovered_wan']}万元，去年同期无数据" in body  # nothing recovered a year ago
+    assert f"加倍赔偿的投诉{sql['punitive_count']}件，加倍赔偿金额{sql['punitive_wan']}万元" in body
+    assert f"接待来访和咨询{sql['consultations']}人次，去年同期无数据" in body
+
+    # Nature table: counts equal SQL, shares add to 100 %, zero last year shows '—'.
+    with desk.read() as s:
+        by_nature = dict(s.execute(text("SELECT nature_code, COUNT(*) FROM complaint WHERE accepted_date BETWEEN :a AND :b "
+                                        "GROUP BY nature_code"), {"a": Q3.start, "b": Q3.end}).all())
+    from docx import Document
+    doc = Document(str(out))
+    natures = doc.tables[0]
+    rows = [[c.text for c in r.cells] for r in natures.rows[1:]]
+    assert sum(int(r[1]) for r in rows[:-1]) == sum(by_nature.values()) == int(rows[-1][1]) == sql["accepted"]
+    assert sum(Decimal(r[2].rstrip("%")) for r in rows[:-1]) == Decimal("100.00") and rows[-1][2] == "100.00%"
+    assert any(r[3] == "0" and r[4] == "—" and int(r[1]) > 0 for r in rows)  # 售后服务: none last year
+    groups = [[c.text for c in r.cells] for r in doc.tables[1].rows[1:-1]]
+    assert sum(Decimal(r[2].rstrip("%")) for r in groups) == Decimal("100.00")
+    cat_shares = [Decimal(c.text.rstrip("%")) for t in doc.tables[2:4] for c in [r.cells[2] for r in t.rows[1:-1]]]
+    assert sum(cat_shares) == Decimal("100.00")  # goods + services + other categories
+
+    # No consumer or agent name, phone or ID number anywhere in the package.
+    xml = _xml(out)
+    with desk.read() as s:
+        people = s.execute(text("SELECT consumer_name, consumer_phone, consumer_id_no, agent_name FROM complaint "
+                                "WHERE accepted_date BETWEEN :a AND :b OR received_date BETWEEN :a AND :b"),
+                           {"a": Q3.start, "b": Q3.end}).all()
+    assert len(people) >= 14
+    for name, phone, id_no, agent in people:
+        for secret in (name, phone, id_no, agent):
+            if secret:
+                assert secret not in xml, secret
+    assert "王某（电话138****5678，身份证3412**********123X）" in body
+    assert "欧阳某投诉某装修公司，联系电话0558-***2345，代理人李某到场" in body
+
+    # Masthead and end block.
+    assert "内部资料" in body and "消费维权工作简报" in body and "第1期" in body
+    assert "太和县消费者协会秘书处\t2025年10月10日" in body
+    for line in ("报：县市场监督管理局", "送：县消保委成员单位", "发：各乡镇分会", "共印25份"):
+        assert line in body
+    for heading in ("一、投诉受理总体情况", "四、工作动态", "五、典型案例", "六、下步工作"):
+        assert heading in body
+    assert "本季度开展“3·15”宣传活动。" in body
+
+    # Fonts, charts, page numbers.
+    doc_xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert 'w:eastAsia="仿宋_GB2312"' in zipfile.ZipFile(out).read("word/styles.xml").decode()
+    assert 'w:eastAsia="方正小标宋简体"' in doc_xml and 'w:color w:val="E00000"' in doc_xml
+    assert doc_xml.count("<pic:pic") == 4
+    footer = "".join(zipfile.ZipFile(out).read(n).decode() for n in zipfile.ZipFile(out).namelist() if "footer" in n)
+    assert "PAGE" in footer and "— " in footer
+    assert desk.audit_log.entries(table="briefing")[0].action == "export"
+
+
+def test_issue_numbers_per_year_and_empty_period(sqlite_desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    d = sqlite_desk
+    assert br.next_issue_number(d, 2026) == 1
+    empty = parse_period("2026Q1")
+    br.generate(d, empty, tmp_path / "a.docx", issued_on=D(2026, 4, 2))
+    br.generate(d, empty, tmp_path / "b.docx", issued_on=D(2026, 4, 3))
+    assert br.next_issue_number(d, 2026) == 3 and br.next_issue_number(d, 2027) == 1
+    br.generate(d, empty, tmp_path / "c.docx", issued_on=D(2027, 1, 5))
+    assert br.next_issue_number(d, 2027) == 2
+    br.generate(d, empty, tmp_path / "d.docx", issued_on=D(2026, 5, 1), issue_no=9)
+    assert br.next_issue_number(d, 2026) == 10
+    body = _text(tmp_path / "b.docx")
+    assert "第2期" in body and "本季度共受理消费者投诉0件，去年同期无数据" in body and "解决率—" in body
+    assert "本期未受理投诉" in body and "四、" not in body  # no empty secretary sections
+
+
+def test_readonly_user_is_refused(sqlite_url: str, sqlite_desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from desk.facade import Desk
+
+    sqlite_desk.users.create(UserInput("viewer", "查看员", "readonly", sqlite_desk.actor.office_id, password=ADMIN_PASSWORD))
+    with Desk.open(sqlite_url) as other:
+        other.auth.login("viewer", ADMIN_PASSWORD)
+        with pytest.raises(PermissionDenied):
+            br.generate(other, Q3, tmp_path / "x.docx")
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_mask_personal() -> None:
+    assert br.mask_personal("张三丰和张三，电话 139-1234-5678", ["张三", "张三丰", "李"]) == "张某和张某，电话 139****5678"
+    assert br.mask_personal("身份证110101199003074578，订单号20260701123456789012") == \
+        "身份证1101**********4578，订单号20260701123456789012"
+
+
+def test_shipped_template_matches_builder(tmp_path: Path) -> None:
+    from desk.documents.briefing_templates import build_briefing
+    from desk.documents.template_builder import default_dir
+
+    assert build_briefing(tmp_path / "b.docx").read_bytes() == (default_dir() / "briefing.docx").read_bytes()
+
+
+def test_libreoffice_reads_the_briefing(sqlite_desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice 未安装：CI 必须能把简报转换为 PDF")
+        pytest.skip("libreoffice not installed")
+    _with_people(sqlite_desk)
+    docx = br.generate(sqlite_desk, Q3, tmp_path / "briefing.docx", sections=SECTIONS)
+    subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(docx)], check=True, timeout=120, capture_output=True)
+    pdf = tmp_path / "briefing.pdf"
+    assert pdf.is_file() and pdf.stat().st_size > 1000
