@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -114,11 +114,13 @@ def build_briefing(path: Path) -> Path:
     b.p("{{ para }}")
     b.tag("{%p endfor %}")
     b.tag("{%p for t in sec.tables %}")
-    _plain(b.p("{{ t.caption }}", "DocNumber"), align=WD_ALIGN_PARAGRAPH.CENTER, before_pt=6, after_pt=4)
+    _plain(b.p("{{ t.caption }}", "DocNumber", keep_next=True), align=WD_ALIGN_PARAGRAPH.CENTER, before_pt=6, after_pt=4)
     _share_table(b, "t.rows")
     b.tag("{%p endfor %}")
     b.tag("{%p for c in sec.charts %}")
-    _plain(b.p("{{ c }}", "DocNumber"), align=WD_ALIGN_PARAGRAPH.CENTER, before_pt=6, after_pt=6)
+    chart = _plain(b.p("{{ c }}", "DocNumber"), align=WD_ALIGN_PARAGRAPH.CENTER, before_pt=6, after_pt=6)
+    # An exact line height (the body's 22-line grid) would clip the picture to one line.
+    chart.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     b.tag("{%p endfor %}")
     b.tag("{%p endfor %}")
 
@@ -132,6 +134,9 @@ def build_briefing(path: Path) -> Path:
     last = b.p("共印{{ copies }}份", "Signature")
     _plain(last, size_pt=14, align=WD_ALIGN_PARAGRAPH.RIGHT, line_exact_pt=24)
     last.paragraph_format.right_indent = Pt(0)
+    # The 落款 style keeps with the next paragraph; the last line of the document has none,
+    # and LibreOffice then pushed the whole end block onto a page of its own.
+    last.paragraph_format.keep_with_next = False
     ind = last._p.get_or_add_pPr().get_or_add_ind()
     ind.attrib.pop(qn("w:rightChars"), None)
     _border(last, "bottom", color="000000", size_eighths=8, space=4)
