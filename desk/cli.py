@@ -158,6 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--consent-date", metavar="DATE", help="志愿者同意使用其个人信息的日期（表中没有时用它）")
     s.add_argument("--consent-method", metavar="TEXT", help="取得同意的方式，如“报名表书面同意”")
     s.set_defaults(func=cmd_import_roster)
+
+    s = sub.add_parser("briefing", help="生成消费维权工作简报（Word）",
+                       description="按统计期间（和单位）生成消费维权工作简报（.docx）：主要数据、分析文字、统计表和图表，"
+                       "期号按年自动递增。最后一行输出生成的文件路径。")
+    s.add_argument("--period", required=True, metavar="PERIOD",
+                   help="统计期间，如 2026、2026H1、2026Q3、2026-07 或 2026-07-01..2026-09-30")
+    s.add_argument("--office", metavar="CODE", help="只统计这个单位（单位代码；默认全部单位）")
+    s.add_argument("--out", required=True, metavar="FILE.docx", help="保存到的 Word 文件")
+    s.add_argument("--issue", type=int, metavar="N", help="期号（默认本年下一期）")
+    s.set_defaults(func=cmd_briefing)
     return p
 
 
@@ -466,6 +476,25 @@ def cmd_import_roster(args: argparse.Namespace, url: str) -> int:
         plan, summary = roster_import.import_file(desk, args.file, options, sheet=args.sheet, dry_run=args.dry_run)
     for line in roster_import.report_lines(plan, summary):
         _out(line)
+    return 0
+
+
+def cmd_briefing(args: argparse.Namespace, url: str) -> int:
+    from desk import briefing
+    from desk.errors import ValidationError
+    from desk.periods import parse_period
+
+    period = parse_period(args.period)
+    with _open_desk(url) as desk:
+        office_id = None
+        if args.office:
+            match = [o for o in desk.offices.list() if o.code.upper() == args.office.strip().upper()]
+            if not match:
+                raise ValidationError({"office": f"没有代码为“{args.office}”的单位"}, {"office": "单位"})
+            office_id = match[0].id
+        out = briefing.generate(desk, period, Path(args.out).expanduser().resolve(), office_id=office_id,
+                                issue_no=args.issue, progress=lambda pct, text: _out(f"{pct:3d}% {text}"))
+    _out(str(out))
     return 0
 
 

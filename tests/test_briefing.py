@@ -184,3 +184,16 @@ def test_libreoffice_reads_the_briefing(sqlite_desk, tmp_path: Path) -> None:  #
                     "--outdir", str(tmp_path), str(docx)], check=True, timeout=120, capture_output=True)
     pdf = tmp_path / "briefing.pdf"
     assert pdf.is_file() and pdf.stat().st_size > 1000
+
+
+def test_cli_briefing(sqlite_url: str, sqlite_desk, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from desk.cli import main
+
+    _with_people(sqlite_desk)
+    out = tmp_path / "cli.docx"
+    assert main(["--db", sqlite_url, "briefing", "--period", "2025Q3", "--office", "THJX", "--out", str(out), "--issue", "5"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == str(out.resolve())
+    body = _text(out)
+    assert "第5期" in body and "本季度共受理消费者投诉2件" in body  # the branch office only
+    assert main(["--db", sqlite_url, "briefing", "--period", "2025Q9", "--out", str(out)]) == 1
+    assert "统计期间" in capsys.readouterr().err
