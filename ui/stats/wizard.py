@@ -409,10 +409,11 @@ class BriefingPanel(QWidget):
             try:
                 return Path(mod.generate(desk, period, out_path, office_id=office_id, sections=sections,
                                          issue_no=issue_no, issued_on=issued_on, progress=progress))
-            except PermissionError as exc:
+            except OSError as exc:
                 from desk.errors import DeskError
 
-                raise DeskError(f"无法写入“{out_path}”：文件可能正在 Word 或 WPS 中打开，请关闭后重试，或换一个文件名。") from exc
+                raise DeskError(f"无法写入“{out_path}”：文件可能正在 Word 或 WPS 中打开，或文件夹不可写入；"
+                                "请关闭文件后重试，或换一个保存位置。") from exc
 
         self.worker.run(job, self._generated, self._generate_failed)
 
