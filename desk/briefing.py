@@ -262,7 +262,11 @@ def generate(desk: Desk, period: Period, out_path: str | Path, *, office_id: int
     pngs = _charts(stats)
     step(60, "正在整理文字……")
     names, phones = _personal_of_period(desk, period, office_id)
-    settings = desk.settings.snapshot("briefing.").values
+    settings = dict(desk.settings.snapshot("briefing.").values)
+    if not settings.get("briefing.issuer"):
+        # No issuer set: the office the briefing is about, or the county office (first top-level).
+        tops = [o.name for o in desk.offices.list() if o.parent_id is None]
+        settings["briefing.issuer"] = stats.office_name if office_id is not None else (tops[0] if tops else "")
     number = issue_no if issue_no is not None else next_issue_number(desk, year)
 
     src = resources.template_path(TEMPLATE)

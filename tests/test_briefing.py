@@ -146,6 +146,7 @@ def test_issue_numbers_per_year_and_empty_period(sqlite_desk, tmp_path: Path) ->
     body = _text(tmp_path / "b.docx")
     assert "第2期" in body and "本季度共受理消费者投诉0件，去年同期无数据" in body and "解决率—" in body
     assert "本期未受理投诉" in body and "四、" not in body  # no empty secretary sections
+    assert "太和县消费者协会\t2026年4月3日" in body  # no issuer set: the county office
 
 
 def test_readonly_user_is_refused(sqlite_url: str, sqlite_desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
