@@ -113,6 +113,7 @@ class PeriodPicker(QWidget):
         row.addWidget(self.text)
         self.label = QLabel(initial.label)
         set_role(self.label, "muted")
+        self.label.setMinimumWidth(110)  # the office picker stays put as the label changes
         row.addWidget(self.label)
         row.addSpacing(12)
         row.addWidget(QLabel("单位"))
