@@ -122,6 +122,8 @@ def test_schema_newer_than_program(sqlite_url: str) -> None:
 
 def _pg(**changes: object) -> str:
     if not PG_URL:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but CADESK_TEST_PG_URL is not set: PostgreSQL tests must run in CI")
         pytest.skip("needs CADESK_TEST_PG_URL")
     return normalise_url(PG_URL).set(**changes).render_as_string(hide_password=False)  # type: ignore[arg-type]
 

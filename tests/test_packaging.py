@@ -14,8 +14,6 @@ import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
 SPEC = PACKAGING / "cadesk.spec"
@@ -191,7 +189,6 @@ def test_program_imports_nothing_the_build_excludes() -> None:
 
 
 def test_faker_trim_keeps_zh_cn_and_every_fallback_locale() -> None:
-    pytest.importorskip("faker")
     import pkgutil
 
     import faker.providers

@@ -222,7 +222,6 @@ def test_revisit_input_is_checked(sqlite_desk: Desk, frozen: dt.date) -> None:
 
 def test_investigators_come_from_the_roster(sqlite_desk: Desk, frozen: dt.date) -> None:
     d = sqlite_desk
-    pytest.importorskip("desk.services.rosters")
     from desk.services.rosters import PersonInput
 
     inv = d.rosters.create(PersonInput("investigator", "赵调查", phone="13900001111"))
