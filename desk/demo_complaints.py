@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select, update
 
 from desk import clock
+from desk.dates import cn_date
 from desk.deadlines import DeadlineRules, current_due
 from desk.demo import DemoContext, StepResult, demo_step
 from desk.facade import Desk
@@ -164,7 +165,7 @@ def add_complaints(desk: Desk, n: int, *, seed: int = 1, years: int = 3, today: 
             problem = rng.choice(PROBLEMS[nature])
             demand = rng.choice(DEMANDS)
             amount = Decimal(min(200000, round(rng.lognormvariate(6.7, 1.2), 2))).quantize(Decimal("0.01"))
-            facts = f"消费者于{received:%Y年%m月%d日}在{bname}消费{amount}元，{problem}，与经营者协商未果，请求{demand}。"
+            facts = f"消费者于{cn_date(received, padded=True)}在{bname}消费{amount}元，{problem}，与经营者协商未果，请求{demand}。"
             age = (today - received.date()).days
             received_date = received.date()
             accepted = received_date + dt.timedelta(days=rng.randint(0, 6))

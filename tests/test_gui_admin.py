@@ -526,7 +526,7 @@ def test_deadline_calculator_flags_provisional_results(sqlite_desk: Desk, qtbot,
     settle(qtbot, worker)
     expected = sqlite_desk.calendar.add_working_days(dt.date(2026, 9, 30), 7)
     assert not expected.provisional
-    assert page.calc_result.text().startswith(f"{expected.date:%Y年%m月%d日}")
+    assert page.calc_result.text().startswith(f"{expected.date.year}年{expected.date.month:02d}月{expected.date.day:02d}日")
     assert page.calc_warning.isHidden()
 
     last = package_years()[-1]
@@ -537,7 +537,7 @@ def test_deadline_calculator_flags_provisional_results(sqlite_desk: Desk, qtbot,
     settle(qtbot, worker)
     expected = sqlite_desk.calendar.add_days(dt.date(last, 12, 20), 60)
     assert expected.provisional
-    assert page.calc_result.text().startswith(f"{expected.date:%Y年%m月%d日}")
+    assert page.calc_result.text().startswith(f"{expected.date.year}年{expected.date.month:02d}月{expected.date.day:02d}日")
     assert f"{last + 1}年的法定节假日安排尚未录入" in page.calc_warning.text()
 
 

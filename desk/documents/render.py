@@ -16,27 +16,15 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+# cn_date / cn_datetime live in desk.dates (the GUI needs them too); documents import them from here.
+from desk.dates import cn_date, cn_datetime
 from desk.errors import DeskError
 
 log = logging.getLogger(__name__)
 
+__all__ = ["cn_date", "cn_datetime", "cn_ordinal", "money_text", "paragraphs", "plain", "render_template", "size_text"]
+
 _CN_NUMERALS = "零一二三四五六七八九十"
-
-
-def cn_date(value: dt.date | dt.datetime | None) -> str:
-    """2026年3月5日 (no leading zeros, as on official paper); '' for None."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def cn_datetime(value: dt.datetime | None) -> str:
-    """2026年3月5日 9时05分; '' for None."""
-    if value is None:
-        return ""
-    return f"{cn_date(value)} {value.hour}时{value.minute:02d}分"
 
 
 def money_text(value: Decimal | int | float | str | None) -> str:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk import clock
+from desk.dates import cn_date
 from desk.errors import DeskError, ValidationError
 from desk.facade import Desk
 from desk.services.calendar import OverrideView
@@ -363,7 +364,7 @@ class CalendarPage(QWidget):
                         alive(self, lambda exc: self.dialogs.show_error(self, exc, "无法计算")))
 
     def _calculated(self, r: DayResult) -> None:
-        self.calc_result.setText(f"{r.date:%Y年%m月%d日} {weekday(r.date)}")
+        self.calc_result.setText(f"{cn_date(r.date, padded=True)} {weekday(r.date)}")
         warning = provisional_warning(r.uncovered_years) if r.provisional else ""
         self.calc_warning.setText(warning)
         self.calc_warning.setVisible(bool(warning))

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk import clock
+from desk.dates import cn_month_day
 from desk.errors import ValidationError
 from desk.roles import Perm
 from ui.forms import FormBuilder
@@ -205,7 +206,7 @@ class ConsultationsPanel(QWidget):
     def _added(self, view: Any) -> None:
         self.busy = False
         self.add_button.setEnabled(True)
-        self.saved_label.setText(f"已登记：{view.day:%m月%d日} {view.topic}（{view.people} 人）")
+        self.saved_label.setText(f"已登记：{cn_month_day(view.day, padded=True)} {view.topic}（{view.people} 人）")
         # Ready for the next visitor: same day and channel, new topic.
         self.topic.clear()
         self.note.clear()
