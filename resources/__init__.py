@@ -12,3 +12,11 @@ def template_path(name: str) -> Path:
     ref = files(__name__) / "templates" / name
     with as_file(ref) as p:
         return Path(p)
+
+
+def icon_path(name: str = "cadesk.png") -> Path:
+    """Filesystem path of a shipped icon (``resources/icons/<name>``: cadesk.png, cadesk.ico);
+    regenerate them with ``python resources/icons/make_icon.py``."""
+    ref = files(__name__) / "icons" / name
+    with as_file(ref) as p:
+        return Path(p)

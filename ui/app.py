@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from desk.errors import DeskError
 from ui.dialogs import Dialogs
-from ui.style import apply_app_style
+from ui.style import app_icon, apply_app_style
 
 if TYPE_CHECKING:
     from desk.facade import Desk
@@ -158,6 +158,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
     app.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName("cadesk")
+    # Every window (login, main window, message boxes) inherits it; Windows shows it in the taskbar.
+    app.setWindowIcon(app_icon())
     # Qt's own buttons and dialogs (确定/取消, file dialogs) in Chinese.
     translator = QTranslator(app)
     if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",

@@ -5,7 +5,7 @@ Kept light on purpose (imported on the way to the login window)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QImageReader, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
 # Windows first (YaHei UI has the tighter line height made for widgets), then Linux fallbacks.
@@ -76,6 +76,22 @@ def app_font(base: QFont) -> QFont:
 def apply_app_style(app: QApplication) -> None:
     app.setFont(app_font(app.font()))
     app.setStyleSheet(STYLE_SHEET)
+
+
+def app_icon() -> QIcon:
+    """The program's icon (resources/icons). The .ico holds the sizes drawn for 16–48 px, so
+    the title bar and taskbar get those rather than the 256 px PNG scaled down; the PNG is
+    there too in case Qt's ico image plugin is missing from a build."""
+    import resources
+
+    icon = QIcon()
+    ico = resources.icon_path("cadesk.ico")
+    if ico.is_file() and b"ico" in [bytes(f.data()) for f in QImageReader.supportedImageFormats()]:
+        icon.addFile(str(ico))
+    png = resources.icon_path("cadesk.png")
+    if png.is_file():
+        icon.addFile(str(png))
+    return icon
 
 
 def badge_icon(key: str, text: str, size: int = 28) -> QIcon:
