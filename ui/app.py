@@ -30,7 +30,13 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from desk.errors import DeskError
 from ui.dialogs import Dialogs
-from ui.style import app_icon, apply_app_style
+from ui.style import (
+    NO_CHINESE_FONT_TITLE,
+    app_icon,
+    apply_app_style,
+    chinese_font_families,
+    missing_chinese_font_message,
+)
 
 if TYPE_CHECKING:
     from desk.facade import Desk
@@ -275,8 +281,19 @@ class App:
         self.window = window
         return window
 
+    def warn_if_no_chinese_font(self) -> str | None:
+        """Tell the user (once per start) when no installed font can show Chinese: every label
+        would be boxes and they would not know why. Returns the message shown, or None."""
+        message = missing_chinese_font_message(chinese_font_families())
+        if message is not None:
+            log.warning("no font for Chinese text is installed")
+            self.dialogs.warn(None, NO_CHINESE_FONT_TITLE, message)
+        return message
+
     def start(self) -> bool:
         """Login (opening the database meanwhile) and the window; False when the user quit."""
+        # Before the login window, which would be the first thing shown as boxes.
+        self.warn_if_no_chinese_font()
         if not self.login():
             return False
         self.show_main_window()
