@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from desk.errors import DeskError
+from desk.instance import announce_running
 
 log = logging.getLogger(__name__)
 
@@ -523,6 +524,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, or a usage error already printed
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     func: Callable[[argparse.Namespace, str], int] = args.func
+    # An upgrade waits for a running backup, restore or import to finish.
+    announce_running()
     handler = _attach_log_file()
     try:
         return _dispatch(func, args, handler)

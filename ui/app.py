@@ -29,6 +29,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desk.errors import DeskError
+from desk.instance import announce_running
 from ui.dialogs import Dialogs
 from ui.style import (
     NO_CHINESE_FONT_TITLE,
@@ -325,6 +326,8 @@ class App:
 
 def main(argv: list[str] | None = None) -> int:
     guard_std_streams()
+    # The installer waits while this is held, so an upgrade never replaces a running program.
+    announce_running()
     log_path = setup_logging()
     enable_crash_dump(log_path.parent)
     dialogs = Dialogs()
