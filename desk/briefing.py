@@ -24,14 +24,25 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
 
-from desk import clock
+from desk import clock, mediation_stats
 from desk.audit import log_access
 from desk.documents.render import cn_date, cn_ordinal, paragraphs
 from desk.errors import DeskError
 from desk.models import Complaint, Setting
 from desk.periods import Period
 from desk.roles import Perm
-from desk.stats import DASH, ShareRow, Statistics, change_pct, compute, fmt_pct
+from desk.stats import (
+    DASH,
+    ShareRow,
+    Statistics,
+    change_pct,
+    compute,
+    fmt_days,
+    fmt_pct,
+    rate_note,
+    total_row,
+)
+from desk.stats import Figure as StatFigure
 from desk.validators import mask_id, mask_name, mask_phone
 
 if TYPE_CHECKING:
@@ -118,6 +129,18 @@ def yoy_phrase(value: Decimal | int | None, last_year: Decimal | int | None, uni
     return f"与去年同期持平{ly}"
 
 
+def rate_phrase(fig: StatFigure) -> str:
+    """A rate's 同比 in 个百分点: '同比提高2.10个百分点', '同比降低…', '与去年同期持平', or ''."""
+    d = fig.yoy
+    if d is None:
+        return ""
+    if d > 0:
+        return f"，同比提高{d}个百分点"
+    if d < 0:
+        return f"，同比降低{-d}个百分点"
+    return "，与去年同期持平"
+
+
 def _leading(rows: Iterable[ShareRow], n: int = 3) -> list[ShareRow]:
     return sorted((r for r in rows if r.count > 0), key=lambda r: -r.count)[:n]
 
@@ -127,7 +150,7 @@ def summary_paragraphs(stats: Statistics) -> list[str]:
     word = _PERIOD_WORD.get(stats.period.kind, "本期")
     a, r = h.accepted, h.resolved
     first = (f"{word}共受理消费者投诉{a.value}件，{yoy_phrase(a.value, a.last_year, '件')}；"
-             f"解决{r.value}件，解决率{fmt_pct(h.resolution_rate.value)}；"
+             f"解决{r.value}件，解决率{fmt_pct(h.resolution_rate.value)}{rate_phrase(h.resolution_rate)}；"
              f"为消费者挽回经济损失{h.recovered_wan.value}万元，{yoy_phrase(h.recovered_wan.value, h.recovered_wan.last_year, '万元')}。")
     second = (f"因经营者欺诈得到加倍赔偿的投诉{h.punitive_count.value}件，加倍赔偿金额{h.punitive_wan.value}万元；"
               f"接待来访和咨询{h.consultations.value}人次，{yoy_phrase(h.consultations.value, h.consultations.last_year, '人次')}。")
@@ -149,73 +172,141 @@ def hot_issue_paragraph(stats: Statistics) -> str:
     return "；".join(parts) + "，是本期消费者投诉的热点。"
 
 
-def _table_rows(rows: Iterable[ShareRow]) -> list[list[str]]:
+def definitions_note(stats: Statistics, *, t01_resolved: bool) -> str:
+    """The note on definitions printed under the statistics."""
+    t01 = ("、以“投诉人撤回投诉或者双方自行和解”终止调解的投诉" if t01_resolved
+           else "；以“投诉人撤回投诉或者双方自行和解”终止调解的，仅在承办人登记为双方自行和解时计入")
+    return ("注：受理数按受理日期统计；解决数按解决日期统计，包括调解成功、和解站和解、双方自行和解" + t01
+            + "；解决率＝解决数÷受理数，受理当期解决率＝本期受理且于期末前解决的投诉数÷受理数；"
+              "占比为各项件数占受理数的比例，四舍五入保留两位小数，合计可能不等于100%；"
+              "解决率的同比变化以个百分点表示。")
+
+
+def share_table_rows(rows: Iterable[ShareRow], whole: int) -> list[list[str]]:
+    """A share table as the briefing prints it, with its 合计 (the total's own share)."""
     rows = list(rows)
-    body = [[x.name, str(x.count), fmt_pct(x.share), str(x.last_year), fmt_pct(x.yoy_pct, signed=True)] for x in rows]
-    total, ly = sum(x.count for x in rows), sum(x.last_year for x in rows)
-    share = sum((x.share for x in rows), Decimal("0.00"))
-    body.append(["合计", str(total), fmt_pct(share), str(ly), fmt_pct(change_pct(total, ly), signed=True)])
+    body = []
+    for x in (*rows, total_row(rows, whole)):
+        body.append([x.name, str(x.count), fmt_pct(x.share), str(x.last_year), fmt_pct(x.yoy_pct, signed=True)])
     return body
+
+
+def headline_table_rows(stats: Statistics) -> list[list[str]]:
+    """指标, 本期, 去年同期, 同比 (a rate's 同比 in 个百分点)."""
+    def value(f: StatFigure, v: Decimal | int | None) -> str:
+        return DASH if v is None else (fmt_pct(Decimal(v)) if f.is_rate else str(v))
+
+    return [[f"{f.label}" + ("" if f.is_rate else f"（{f.unit}）"), value(f, f.value), value(f, f.last_year), f.yoy_text]
+            for f in stats.headline.report_figures]
+
+
+def _trend_inputs(stats: Statistics) -> tuple[list[str], list[int | None], list[int]]:
+    return ([m.label for m in stats.monthly], [m.this_year for m in stats.monthly], [m.last_year for m in stats.monthly])
+
+
+def chart_figures(stats: Statistics) -> dict[str, Any]:
+    """The four charts as matplotlib Figures, drawn from the same rounded numbers as the tables
+    (``NoCJKFont`` when no Chinese font exists)."""
+    from desk import charts
+
+    h = stats.headline
+    cats = _leading([*stats.goods_categories, *stats.service_categories], 8)
+    labels, this, last = _trend_inputs(stats)
+    return {
+        "trend": charts.monthly_trend(labels, this, last, f"{stats.period.label}各月投诉受理量（与去年同期比较）"),
+        "natures": charts.nature_shares([(x.name, x.count, x.share) for x in stats.natures]),
+        "categories": charts.category_bars([(x.name, x.count, x.last_year, fmt_pct(x.yoy_pct, signed=True)) for x in cats],
+                                           "主要商品和服务类别投诉（与去年同期比较）"),
+        "resolution": charts.resolution_rate([
+            ("去年同期", int(h.accepted.last_year or 0), int(h.resolved.last_year or 0), h.resolution_rate.last_year),
+            ("上期", int(h.accepted.previous or 0), int(h.resolved.previous or 0), h.resolution_rate.previous),
+            ("本期", int(h.accepted.value or 0), int(h.resolved.value or 0), h.resolution_rate.value),
+        ]),
+    }
 
 
 def _charts(stats: Statistics) -> dict[str, bytes]:
     from desk import charts
 
-    year = stats.period.end.year
-    this = [m.this_year for m in stats.monthly]
-    if year == clock.today().year:
-        this = [v if i + 1 <= clock.today().month else None for i, v in enumerate(this)]
-    h = stats.headline
-    cats = _leading([*stats.goods_categories, *stats.service_categories], 8)
-    figs = {
-        "trend": charts.monthly_trend(this, [m.last_year for m in stats.monthly], year),
-        "natures": charts.nature_shares([(x.name, x.count) for x in stats.natures]),
-        "categories": charts.category_bars([(x.name, x.count, x.last_year) for x in cats], "主要商品和服务类别投诉（与去年同期比较）"),
-        "resolution": charts.resolution_rate([
-            ("去年同期", int(h.accepted.last_year or 0), int(h.resolved.last_year or 0)),
-            ("上期", int(h.accepted.previous or 0), int(h.resolved.previous or 0)),
-            ("本期", int(h.accepted.value or 0), int(h.resolved.value or 0)),
-        ]),
-    }
-    out = {k: charts.png_bytes(f, dpi=150) for k, f in figs.items()}
+    figs = chart_figures(stats)
+    out = {k: charts.png_bytes(f, dpi=200) for k, f in figs.items()}
     for f in figs.values():
         f.clear()
     return out
 
 
-def build_context(stats: Statistics, sections: BriefingSections, names: Iterable[str], *, issue_no: int,
-                  issued_on: dt.date, settings: dict[str, Any], images: dict[str, Any]) -> dict[str, Any]:
-    """The template context (images: chart key → InlineImage or text)."""
-    h = stats.headline
+_H1_RE = re.compile(r"^[一二三四五六七八九十]+、")
+_H2_RE = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+_H3_RE = re.compile(r"^\d{1,2}[.．、](?!\d)")
+_H4_RE = re.compile(r"^[（(]\d{1,2}[）)]")
+
+
+def typed_blocks(text: str) -> list[dict[str, str]]:
+    """The secretary's text as blocks: a paragraph starting 一、 is a level-1 heading (黑体),
+    （一） level 2 (楷体), 1. level 3 and （1） level 4 (仿宋); a heading ending in 。 with text
+    after it keeps that text in the body font on the same line."""
+    out = []
+    for para in paragraphs(text):
+        kind = ("h1" if _H1_RE.match(para) else "h2" if _H2_RE.match(para) else "h4" if _H4_RE.match(para)
+                else "h3" if _H3_RE.match(para) else "p")
+        head, rest = para, ""
+        if kind != "p":
+            stop = para.find("。")
+            if 0 < stop < len(para) - 1:
+                head, rest = para[: stop + 1], para[stop + 1:]
+        out.append({"kind": kind, "text": head, "rest": rest})
+    return out
+
+
+def _p(text: str) -> dict[str, Any]:
+    return {"kind": "p", "text": text, "rest": ""}
+
+
+def build_context(stats: Statistics, sections: BriefingSections, *, issue_no: int, issued_on: dt.date,
+                  settings: dict[str, Any], images: dict[str, Any], t01_resolved: bool = False) -> dict[str, Any]:
+    """The template context (images: chart key → InlineImage or text). ``sections`` are used as
+    given: mask them first (``desk.personal``)."""
     secs: list[dict[str, Any]] = []
+    whole = int(stats.headline.accepted.value or 0)
+    tables = iter(range(1, 100))
 
-    def add(heading: str, paras: list[str], tables: list[dict[str, Any]] | None = None, charts: list[Any] | None = None) -> None:
-        secs.append({"heading": f"{cn_ordinal(len(secs) + 1)}、{heading}", "paragraphs": paras,
-                     "tables": tables or [], "charts": charts or []})
+    def add(heading: str, blocks: list[dict[str, Any]]) -> None:
+        secs.append({"heading": f"{cn_ordinal(len(secs) + 1)}、{heading}", "blocks": [b for b in blocks if b]})
 
+    def table(caption: str, first: str, rows: list[list[str]], kind: str = "share") -> dict[str, Any]:
+        return {"kind": kind, "caption": f"表{next(tables)}　{caption}", "first": first, "rows": rows}
+
+    def chart(key: str) -> dict[str, Any]:
+        return {"kind": "chart", "image": images[key]}
+
+    word = _PERIOD_WORD.get(stats.period.kind, "本期")
+    note = rate_note(stats)
     add("投诉受理总体情况", [
-        *summary_paragraphs(stats),
-        f"{_PERIOD_WORD.get(stats.period.kind, '本期')}结案{stats.handling.closed}件，办理天数中位数为"
-        f"{_num(stats.handling.median_days)}天。",
-    ], charts=[images["resolution"], images["trend"]])
-    add("投诉问题性质分析", [hot_issue_paragraph(stats)],
-        [{"caption": "表1　投诉问题性质分布", "first": "投诉性质", "rows": _table_rows(stats.natures)}],
-        [images["natures"]])
-    g = {r.code: r for r in stats.groups}
+        *(_p(x) for x in summary_paragraphs(stats)),
+        _p(f"{word}结案{stats.handling.closed}件，办理天数中位数为{fmt_days(stats.handling.median_days)}天。"),
+        table("主要数据", "指标", headline_table_rows(stats), "headline"),
+        {"kind": "note", "text": note} if note else {},
+        chart("resolution"),
+        chart("trend"),
+    ])
+    add("投诉问题性质分析", [
+        _p(hot_issue_paragraph(stats)),
+        table("投诉问题性质分布", "投诉性质", share_table_rows(stats.natures, whole)),
+        chart("natures"),
+    ])
     grp = "，".join(f"{r.name}类投诉{r.count}件，占{fmt_pct(r.share)}" for r in stats.groups)
-    add("商品和服务投诉情况", [f"{grp}。" if g else ""], [
-        {"caption": "表2　商品、服务和其他类投诉", "first": "类别", "rows": _table_rows(stats.groups)},
-        {"caption": "表3　商品类投诉", "first": "商品大类", "rows": _table_rows(stats.goods_categories)},
-        {"caption": "表4　服务类投诉", "first": "服务大类",
-         "rows": _table_rows([*stats.service_categories, *stats.other_categories])},
-    ], [images["categories"]])
+    add("商品和服务投诉情况", [
+        _p(f"{grp}。") if stats.groups else {},
+        table("商品、服务和其他类投诉", "类别", share_table_rows(stats.groups, whole)),
+        table("商品类投诉", "商品大类", share_table_rows(stats.goods_categories, whole)),
+        table("服务类投诉", "服务大类", share_table_rows(stats.service_categories, whole)),
+        chart("categories"),
+        {"kind": "note", "text": definitions_note(stats, t01_resolved=t01_resolved)},
+    ])
     for heading, text in (("工作动态", sections.work_news), ("典型案例", sections.typical_cases),
                           ("下步工作", sections.next_steps)):
         if text and text.strip():
-            masked = mask_personal(text, names)
-            add(heading, paragraphs(masked))
-    for sec in secs:
-        sec["paragraphs"] = [p for p in sec["paragraphs"] if p]
+            add(heading, typed_blocks(text))
 
     title_office = "" if stats.office_id is None else stats.office_name
     return {
@@ -225,14 +316,24 @@ def build_context(stats: Statistics, sections: BriefingSections, names: Iterable
         "issuer": settings.get("briefing.issuer") or "",
         "issued_on": cn_date(issued_on),
         "title": f"{stats.period.label}{title_office}消费者投诉情况分析",
-        "summary": [],
         "sections": secs,
         "report_to": settings.get("briefing.report_to") or "",
         "send_to": settings.get("briefing.send_to") or "",
         "issue_to": settings.get("briefing.issue_to") or "",
         "copies": settings.get("briefing.copies") or 0,
-        "accepted": h.accepted.value,
+        "accepted": stats.headline.accepted.value,
     }
+
+
+def end_block_warning(desk: Desk) -> str | None:
+    """A Chinese warning when 报/送/发 are not set (the end block would print them empty)."""
+    values = desk.settings.snapshot("briefing.").values
+    missing = [label for key, label in (("briefing.report_to", "报"), ("briefing.send_to", "送"),
+                                         ("briefing.issue_to", "发")) if not str(values.get(key) or "").strip()]
+    if not missing:
+        return None
+    return ("简报版记的“" + "”“".join(missing) + "”单位尚未设置，这些行将不印出。"
+            "如需印出，请在“设置 → 单位信息 → 简报”中填写后再生成。")
 
 
 def generate(desk: Desk, period: Period, out_path: str | Path, *, office_id: int | None = None,
@@ -276,8 +377,10 @@ def generate(desk: Desk, period: Period, out_path: str | Path, *, office_id: int
     try:
         tpl = DocxTemplate(str(src))
         images = {k: InlineImage(tpl, io.BytesIO(v), width=Mm(CHART_WIDTH_MM)) for k, v in pngs.items()}
-        ctx = build_context(stats, sections, [*names, *phones], issue_no=number, issued_on=issued_on,
-                            settings=settings, images=images)
+        masked = BriefingSections(*(mask_personal(t, [*names, *phones]) for t in
+                                    (sections.work_news, sections.typical_cases, sections.next_steps)))
+        ctx = build_context(stats, masked, issue_no=number, issued_on=issued_on, settings=settings, images=images,
+                            t01_resolved=mediation_stats.count_t01(desk))
         tpl.render(ctx, jinja_env=Environment(autoescape=True, undefined=StrictUndefined), autoescape=True)
     except TemplateError as exc:
         raise DeskError(f"文书模板“{TEMPLATE}”的格式有误（{exc.message}），请检查模板或恢复默认模板。") from exc

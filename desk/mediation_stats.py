@@ -18,6 +18,15 @@ results in ``RESOLVED_RESULTS`` and a ``resolved_date``:
   withdrawal without that record is NOT counted: T01 covers both a plain withdrawal and a
   settlement, and only the handler knows which it was.
 
+The office setting ``briefing.count_t01_as_resolved`` (default off: the behaviour above) counts
+every T01 termination of an accepted case as 解决 as well, on its termination date
+(``mediation_ended_date``): offices that treat a withdrawal after the business satisfied the
+consumer as resolved switch it on. It changes ``resolved_count``, ``cohort_resolved_count`` and
+``resolved_summary`` (as ``by_result["t01"]``); such cases carry no recovered amount.
+
+The cohort count (``cohort_resolved_count``) is the other view of the same cases: of those
+accepted in the period, how many were resolved by its end (whatever the resolved date).
+
 Not counted: 不予受理, 终止调解 on the other grounds (the dispute stays open), 转办 / 支持起诉 /
 仲裁 (another body resolves it, and counts it), a plain 撤诉. A case reopened after being
 resolved stops counting (its ``resolved_date`` is cleared) until it is resolved again, and then
@@ -54,7 +63,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, select
 
 from desk.models import Complaint
 from desk.models.mediation import MediationOutcome
@@ -63,6 +72,8 @@ if TYPE_CHECKING:
     from desk.facade import Desk
 
 RESOLVED_RESULTS: tuple[str, ...] = ("mediated", "station", "self_settled")
+T01_SETTING = "briefing.count_t01_as_resolved"
+T01 = "T01"
 RESOLVED_LABELS: dict[str, str] = {"mediated": "调解成功", "station": "和解站和解", "self_settled": "双方自行和解"}
 
 BREAKDOWN_FIELDS: tuple[tuple[str, str], ...] = (
@@ -104,11 +115,57 @@ def _yuan(fen: Any) -> Decimal:
     return (Decimal(int(fen or 0)) / 100).quantize(_FEN)
 
 
+def count_t01(desk: Desk) -> bool:
+    """Whether the office counts T01 terminations as 解决 (the setting; default False)."""
+    return bool(desk.settings.get(T01_SETTING))
+
+
+def _t01_extra(date_from: dt.date, date_to: dt.date, office_id: int | None, *, by_acceptance: bool = False) -> Any:
+    """COUNT of accepted cases ended on ground T01 in the period (or, ``by_acceptance``:
+    accepted in the period and ended by its end) that are not already resolved by an outcome."""
+    if date_from > date_to:
+        raise ValueError("date_from after date_to")
+    resolved = exists().where(MediationOutcome.complaint_id == Complaint.id, resolved_condition())
+    conds = [Complaint.termination_ground_code == T01, Complaint.accepted_date.is_not(None), ~resolved]
+    if by_acceptance:
+        conds += [Complaint.accepted_date >= date_from, Complaint.accepted_date <= date_to,
+                  Complaint.mediation_ended_date <= date_to]
+    else:
+        conds += [Complaint.mediation_ended_date >= date_from, Complaint.mediation_ended_date <= date_to]
+    if office_id is not None:
+        conds.append(Complaint.office_id == office_id)
+    return select(func.count(Complaint.id)).where(*conds)
+
+
 def resolved_count(desk: Desk, date_from: dt.date, date_to: dt.date, office_id: int | None = None) -> int:
     """解决 (件): cases resolved in [date_from, date_to] (see the module docstring)."""
     desk.require_login()
+    t01 = count_t01(desk)
     with desk.read() as s:
-        return int(s.scalar(_base([func.count(MediationOutcome.id)], date_from, date_to, office_id)) or 0)
+        n = int(s.scalar(_base([func.count(MediationOutcome.id)], date_from, date_to, office_id)) or 0)
+        if t01:
+            n += int(s.scalar(_t01_extra(date_from, date_to, office_id)) or 0)
+        return n
+
+
+def cohort_resolved_count(desk: Desk, date_from: dt.date, date_to: dt.date, office_id: int | None = None) -> int:
+    """Cases accepted in [date_from, date_to] and resolved on or before ``date_to``: the
+    numerator of the 受理当期解决率 (cohort rate), which never exceeds 100 %."""
+    desk.require_login()
+    if date_from > date_to:
+        raise ValueError("date_from after date_to")
+    conds = [resolved_condition(), MediationOutcome.resolved_date <= date_to,
+             Complaint.accepted_date >= date_from, Complaint.accepted_date <= date_to]
+    if office_id is not None:
+        conds.append(Complaint.office_id == office_id)
+    q = (select(func.count(MediationOutcome.id)).select_from(MediationOutcome)
+         .join(Complaint, Complaint.id == MediationOutcome.complaint_id).where(*conds))
+    t01 = count_t01(desk)
+    with desk.read() as s:
+        n = int(s.scalar(q) or 0)
+        if t01:
+            n += int(s.scalar(_t01_extra(date_from, date_to, office_id, by_acceptance=True)) or 0)
+        return n
 
 
 def recovered_amount(desk: Desk, date_from: dt.date, date_to: dt.date, office_id: int | None = None) -> Decimal:
@@ -157,11 +214,15 @@ def resolved_summary(desk: Desk, date_from: dt.date, date_to: dt.date, office_id
         sums = s.execute(_base(
             [_fen_sum(o.recovered_total), *(_fen_sum(getattr(o, f)) for f, _l in BREAKDOWN_FIELDS)],
             date_from, date_to, office_id)).one()
+        t01 = int(s.scalar(_t01_extra(date_from, date_to, office_id)) or 0) if count_t01(desk) else 0
     count, amount = punitive_count_and_amount(desk, date_from, date_to, office_id)
     fraud_count, _ = punitive_count_and_amount(desk, date_from, date_to, office_id, fraud_only=True)
+    results = {r: by_result.get(r, 0) for r in RESOLVED_RESULTS}
+    if t01:
+        results["t01"] = t01
     return ResolvedSummary(
-        date_from=date_from, date_to=date_to, office_id=office_id, count=sum(by_result.values()),
-        by_result={r: by_result.get(r, 0) for r in RESOLVED_RESULTS},
+        date_from=date_from, date_to=date_to, office_id=office_id, count=sum(results.values()),
+        by_result=results,
         recovered=_yuan(sums[0]),
         breakdown={f: _yuan(v) for (f, _l), v in zip(BREAKDOWN_FIELDS, sums[1:], strict=True)},
         punitive_count=count, punitive_amount=amount, punitive_fraud_count=fraud_count,

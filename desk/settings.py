@@ -32,6 +32,8 @@ _DEFS = [
     SettingDef("briefing.issue_to", "发（基层分会）", "", "text", "简报"),
     SettingDef("briefing.copies", "共印份数", 30, "int", "简报", 1, 10000),
     SettingDef("briefing.internal", "标注“内部资料”", True, "bool", "简报"),
+    # Off: a T01 termination (撤诉 or 自行和解) counts as 解决 only when recorded as 双方自行和解.
+    SettingDef("briefing.count_t01_as_resolved", "“撤回投诉或自行和解”终止（T01）均计为解决", False, "bool", "简报"),
 ]
 
 REGISTRY: dict[str, SettingDef] = {d.key: d for d in _DEFS}

@@ -16,20 +16,30 @@ Definitions
 - **解决, 挽回经济损失, 加倍赔偿**: ``desk.mediation_stats`` (the one definition; by resolved date).
   加倍赔偿 is the CCA's 因经营者欺诈得到加倍赔偿的投诉: resolved cases with a punitive amount where
   the office found fraud (``fraud_only=True``). Amounts in 万元, two decimals, half up.
-- **解决率** = 解决 ÷ 受理 × 100, two decimals; None ('—') when 受理 is 0. It may exceed 100 %.
+- **解决率** = 解决 ÷ 受理 × 100, two decimals; None ('—') when 受理 is 0. It is the CCA's flow
+  rate and may exceed 100 % when the period settles cases accepted earlier; the briefing then
+  says so (``rate_note``). Beside it, the **受理当期解决率** (cohort rate): of the cases accepted
+  in the period, those resolved by its end (``mediation_stats.cohort_resolved_count``), ÷ 受理.
 - **来访咨询 (人次)**: ``desk.services.consultations.total_people``.
 - **Change**: (value − previous) ÷ previous × 100, two decimals; None ('—') when the previous
-  value is 0 or missing. 同比 = the same period last year, 环比 = the period before
-  (``desk.periods``).
-- **Shares** use the largest-remainder method so a table's displayed shares add up to exactly
-  100.00 (when it has any cases). Category shares are of all accepted complaints (as CCA tables
-  show them), apportioned over all first-level categories together: goods + services + other
-  add up to 100.00. Top-ten shares are plain rounding (a top ten is not a whole).
+  value is 0 or missing. The change of a rate is the difference in 个百分点 (percentage points),
+  never a relative change (``Figure.yoy`` / ``Figure.change_unit``). 同比 = the same period last
+  year, 环比 = the period before (``desk.periods``).
+- **Shares**: every share is count ÷ 受理 × 100 rounded half-up to two decimals on its own
+  (``share_pct``), as consumer-association reports do: equal counts always get equal shares, a
+  table's shares add up to 99.99–100.01, and a 合计 row shows its own count's share (so 表2's
+  服务 row and 表4's 合计 are one number). Text, tables, charts and the .xlsx export all read
+  these Decimals; nothing re-rounds them. Category shares are of all accepted complaints (as CCA
+  tables show them).
 - **Categories**: first level = the first three characters of the code (G01, S07, O01); a
   second-level code (G0101) rolls up into its parent. The top ten goods/services rank the codes
   as registered (second level where the case has one).
 - **Handling time**: days from ``received_date`` to ``closed_date`` for cases closed in the
-  period; the median (of an even count: the mean of the two middle values).
+  period; the median (of an even count: the mean of the two middle values), rounded half-up to
+  whole days (a count of days has no decimals).
+- **Monthly trend**: the months of the period that have ended (a month still running would look
+  like a collapse), each against the same month a year earlier; a custom range's first and last
+  months count only its own days.
 - **Overdue**: cases still open now (``OPEN_STATUSES``), received by the period end, whose
   current legal deadline (``due_date``) is before the period end or today, whichever is earlier.
 - **Office**: ``office_id`` None = all offices; an id = that office only (branches do not roll
@@ -40,6 +50,7 @@ Definitions
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -86,19 +97,17 @@ def ratio_pct(part: int, whole: int) -> Decimal | None:
     return None if not whole else _q(Decimal(part) * _HUNDRED / Decimal(whole))
 
 
-def largest_remainder(counts: list[int]) -> list[Decimal]:
-    """Percentages with two decimals that add up to exactly 100.00 (all zero when the total is 0)."""
-    total = sum(counts)
-    if total <= 0:
-        return [Decimal("0.00")] * len(counts)
-    units = 10_000  # hundredths of a percent
-    floors = [c * units // total for c in counts]
-    rema = [c * units % total for c in counts]
-    left = units - sum(floors)
-    # Largest remainder first; ties go to the earlier (larger or earlier-listed) row.
-    for i in sorted(range(len(counts)), key=lambda i: (-rema[i], i))[:left]:
-        floors[i] += 1
-    return [Decimal(f) / _HUNDRED for f in floors]
+def share_pct(count: int, whole: int) -> Decimal:
+    """count ÷ whole × 100, half-up to two decimals, on its own (equal counts, equal shares);
+    0.00 when the whole is 0. The one rounding rule of every share shown anywhere."""
+    return ratio_pct(count, whole) or Decimal("0.00")
+
+
+def points_change(value: Decimal | int | None, previous: Decimal | int | None) -> Decimal | None:
+    """A rate's change in 个百分点: value − previous, two decimals; None when either is missing."""
+    if value is None or previous is None:
+        return None
+    return _q(Decimal(value) - Decimal(previous))
 
 
 def fmt_pct(x: Decimal | None, *, signed: bool = False) -> str:
@@ -106,6 +115,17 @@ def fmt_pct(x: Decimal | None, *, signed: bool = False) -> str:
     if x is None:
         return DASH
     return f"{x:+.2f}%" if signed else f"{x:.2f}%"
+
+
+def fmt_change(x: Decimal | None, unit: str) -> str:
+    """A change with its unit: '+12.50%', '-2.10个百分点', '—'."""
+    if x is None:
+        return DASH
+    return f"{x:+.2f}{unit}"
+
+
+def fmt_days(x: int | None) -> str:
+    return DASH if x is None else str(x)
 
 
 def yuan_to_wan(yuan: Decimal) -> Decimal:
@@ -127,12 +147,43 @@ class Figure:
     previous: Decimal | int | None
 
     @property
+    def is_rate(self) -> bool:
+        return self.unit == "%"
+
+    @property
+    def change_unit(self) -> str:
+        """'个百分点' for a rate, '%' for everything else."""
+        return "个百分点" if self.is_rate else "%"
+
+    def _change(self, base: Decimal | int | None) -> Decimal | None:
+        return points_change(self.value, base) if self.is_rate else change_pct(self.value, base)
+
+    @property
+    def yoy(self) -> Decimal | None:
+        """同比: relative change in %, or for a rate the difference in 个百分点."""
+        return self._change(self.last_year)
+
+    @property
+    def mom(self) -> Decimal | None:
+        """环比, in the same unit as ``yoy``."""
+        return self._change(self.previous)
+
+    @property
     def yoy_pct(self) -> Decimal | None:
-        return change_pct(self.value, self.last_year)
+        """Relative change (counts and amounts only; None for a rate, whose change is in 个百分点)."""
+        return None if self.is_rate else change_pct(self.value, self.last_year)
 
     @property
     def mom_pct(self) -> Decimal | None:
-        return change_pct(self.value, self.previous)
+        return None if self.is_rate else change_pct(self.value, self.previous)
+
+    @property
+    def yoy_text(self) -> str:
+        return fmt_change(self.yoy, self.change_unit)
+
+    @property
+    def mom_text(self) -> str:
+        return fmt_change(self.mom, self.change_unit)
 
     @property
     def value_text(self) -> str:
@@ -150,11 +201,25 @@ class Headline:
     punitive_count: Figure  # 加倍赔偿 (件)
     punitive_wan: Figure  # 加倍赔偿金额 (万元)
     consultations: Figure  # 来访咨询 (人次)
+    cohort_resolved: Figure  # accepted in the period and resolved by its end (件)
+    cohort_rate: Figure  # 受理当期解决率 (%)
 
     @property
     def figures(self) -> tuple[Figure, ...]:
+        """The CCA headline figures (domain.md §5)."""
         return (self.accepted, self.resolved, self.resolution_rate, self.recovered_wan,
                 self.punitive_count, self.punitive_wan, self.consultations)
+
+    @property
+    def report_figures(self) -> tuple[Figure, ...]:
+        """The headline figures with the cohort rate beside the flow rate (tables, export)."""
+        return (self.accepted, self.resolved, self.resolution_rate, self.cohort_resolved, self.cohort_rate,
+                self.recovered_wan, self.punitive_count, self.punitive_wan, self.consultations)
+
+    @property
+    def rate_over_100(self) -> bool:
+        v = self.resolution_rate.value
+        return v is not None and Decimal(v) > _HUNDRED
 
 
 @dataclass(frozen=True)
@@ -186,15 +251,19 @@ class RankRow:
 
 @dataclass(frozen=True)
 class MonthRow:
+    """One ended month of the period against the same month a year earlier."""
+
+    year: int
     month: int
     this_year: int
     last_year: int
+    label: str = ""  # '4月', or '2025年12月' when the period spans two years
 
 
 @dataclass(frozen=True)
 class Handling:
     closed: int  # cases closed in the period
-    median_days: Decimal | None  # None when none closed
+    median_days: int | None  # whole days, half-up; None when none closed
     overdue: int
     overdue_cutoff: dt.date
 
@@ -225,7 +294,7 @@ class Statistics:
     top_businesses: tuple[RankRow, ...]
     top_items: tuple[RankRow, ...]
     channels: tuple[ShareRow, ...]
-    monthly: tuple[MonthRow, ...]  # accepted per month of the period's year and the year before
+    monthly: tuple[MonthRow, ...]  # accepted per ended month of the period, and a year earlier
     handling: Handling
     referrals: tuple[ReferralRow, ...]
     outreach: OutreachTotals
@@ -255,18 +324,33 @@ def _add(x: tuple[int, int, int], y: tuple[int, int, int]) -> tuple[int, int, in
     return (x[0] + y[0], x[1] + y[1], x[2] + y[2])
 
 
-def _rows(items: list[tuple[str, str]], counts: dict[str, tuple[int, int, int]], shares_over: list[str] | None = None,
-          ) -> list[ShareRow]:
-    """ShareRows for ``items`` (code, name) plus any counted code not in it; shares by largest remainder."""
+def _rows(items: list[tuple[str, str]], counts: dict[str, tuple[int, int, int]], whole: int) -> list[ShareRow]:
+    """ShareRows for ``items`` (code, name) plus any counted code not in it; shares of ``whole``."""
     known = {c for c, _n in items}
     items = items + [(c, c) for c in sorted(counts) if c not in known]
-    cur = [counts.get(c, (0, 0, 0))[0] for c, _n in items]
-    shares = largest_remainder(cur)
-    return [ShareRow(c, n, cur[i], shares[i], counts.get(c, (0, 0, 0))[1], counts.get(c, (0, 0, 0))[2])
-            for i, (c, n) in enumerate(items)]
+    out = []
+    for c, n in items:
+        cur, ly, prev = counts.get(c, (0, 0, 0))
+        out.append(ShareRow(c, n, cur, share_pct(cur, whole), ly, prev))
+    return out
 
 
-def _median(hist: list[tuple[int, int]]) -> Decimal | None:
+def _month_rows(period: Period, ly: Period, counts: dict[tuple[int, int], int], today: dt.date) -> tuple[MonthRow, ...]:
+    """The ended months of ``period`` (clipped to it) with the same months of ``ly``."""
+    rows: list[MonthRow] = []
+    y, m = period.start.year, period.start.month
+    two_years = period.start.year != period.end.year
+    while (y, m) <= (period.end.year, period.end.month):
+        month_end = dt.date(y, m, calendar.monthrange(y, m)[1])
+        if month_end >= today:
+            break  # a month still running is not shown
+        label = f"{y}年{m}月" if two_years else f"{m}月"
+        rows.append(MonthRow(y, m, counts.get((y, m), 0), counts.get((y - 1, m), 0), label))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return tuple(rows)
+
+
+def _median(hist: list[tuple[int, int]]) -> int | None:
     """Median of values given as (value, how many), sorted by value."""
     n = sum(k for _v, k in hist)
     if n == 0:
@@ -281,7 +365,7 @@ def _median(hist: list[tuple[int, int]]) -> Decimal | None:
             hi = v
             break
         seen += k
-    return _q((Decimal(lo) + Decimal(hi)) / 2)  # type: ignore[arg-type]
+    return int(((Decimal(lo) + Decimal(hi)) / 2).quantize(Decimal(1), rounding=ROUND_HALF_UP))  # type: ignore[arg-type]
 
 
 def compute(desk: Desk, period: Period, office_id: int | None = None, *, today: dt.date | None = None) -> Statistics:
@@ -330,10 +414,9 @@ def compute(desk: Desk, period: Period, office_id: int | None = None, *, today: 
                             .order_by(func.count(Complaint.id).desc(), Complaint.business_name).limit(10)).all()
 
         month_sel = [extract("year", Complaint.accepted_date), extract("month", Complaint.accepted_date)]
-        year = period.end.year
         monthly_raw = s.execute(select(*month_sel, func.count(Complaint.id))
-                                .where(Complaint.accepted_date >= dt.date(year - 1, 1, 1),
-                                       Complaint.accepted_date <= dt.date(year, 12, 31), _office_cond(office_id))
+                                .where(or_(_in(Complaint.accepted_date, period), _in(Complaint.accepted_date, ly)),
+                                       _office_cond(office_id))
                                 .group_by(*month_sel)).all()
 
         if s.get_bind().dialect.name == "sqlite":
@@ -354,8 +437,9 @@ def compute(desk: Desk, period: Period, office_id: int | None = None, *, today: 
         return [(c, n) for k, c, n, active, parent in vocab
                 if k == kind and parent is None and (pred is None or pred(c)) and (active or c in counted)]
 
+    whole = accepted[0]
     nature_rows = [ShareRow(r.code, nature_label(r.name, period.start.year), r.count, r.share, r.last_year, r.previous)
-                   for r in _rows(listed("nature", natures), natures)]
+                   for r in _rows(listed("nature", natures), natures, whole)]
 
     # First-level categories (codes roll up by their first three characters).
     first: dict[str, tuple[int, int, int]] = {}
@@ -363,8 +447,8 @@ def compute(desk: Desk, period: Period, office_id: int | None = None, *, today: 
     for code, n in cats_full.items():
         for target, key in ((first, code[:3]), (groups, code[:1])):
             target[key] = _add(target.get(key, (0, 0, 0)), n)
-    cat_rows = _rows(listed("category", first), first)
-    group_rows = _rows(list(CATEGORY_GROUPS.items()), groups)
+    cat_rows = _rows(listed("category", first), first, whole)
+    group_rows = _rows(list(CATEGORY_GROUPS.items()), groups, whole)
 
     def top_items() -> list[RankRow]:
         ranked = sorted(((v[0], c) for c, v in cats_full.items() if v[0] > 0), key=lambda t: (-t[0], t[1]))[:10]
@@ -375,8 +459,7 @@ def compute(desk: Desk, period: Period, office_id: int | None = None, *, today: 
     top_businesses = [RankRow(i + 1, name, n, ratio_pct(n, accepted[0]) or Decimal("0.00"))
                       for i, (n, name) in enumerate(merged)]
 
-    monthly_map = {(int(y), int(m)): int(n) for y, m, n in monthly_raw}
-    monthly = tuple(MonthRow(m, monthly_map.get((year, m), 0), monthly_map.get((year - 1, m), 0)) for m in range(1, 13))
+    monthly = _month_rows(period, ly, {(int(y), int(m)): int(n) for y, m, n in monthly_raw}, today)
 
     headline = _headline(desk, periods, accepted, office_id)
     referrals = desk.departments.referral_stats(period.start, period.end, today=today)
@@ -391,7 +474,7 @@ def compute(desk: Desk, period: Period, office_id: int | None = None, *, today: 
         other_categories=tuple(r for r in cat_rows if not r.code.startswith(("G", "S"))),
         top_businesses=tuple(top_businesses),
         top_items=tuple(top_items()),
-        channels=tuple(_rows(listed("channel", channels), channels)),
+        channels=tuple(_rows(listed("channel", channels), channels, whole)),
         monthly=monthly,
         handling=Handling(sum(k for _d, k in hist), _median(hist), overdue, cutoff),
         referrals=tuple(ReferralRow(r.name, r.sent, r.replied, r.overdue, r.pending, r.returned) for r in ref_rows),
@@ -401,15 +484,17 @@ def compute(desk: Desk, period: Period, office_id: int | None = None, *, today: 
 
 
 def _headline(desk: Desk, periods: tuple[Period, Period, Period], accepted: tuple[int, ...], office_id: int | None) -> Headline:
-    resolved, recovered, pun_n, pun_amt, consult = [], [], [], [], []
+    resolved, recovered, pun_n, pun_amt, consult, cohort = [], [], [], [], [], []
     for p in periods:
         resolved.append(mediation_stats.resolved_count(desk, p.start, p.end, office_id))
+        cohort.append(mediation_stats.cohort_resolved_count(desk, p.start, p.end, office_id))
         recovered.append(yuan_to_wan(mediation_stats.recovered_amount(desk, p.start, p.end, office_id)))
         n, amount = mediation_stats.punitive_count_and_amount(desk, p.start, p.end, office_id, fraud_only=True)
         pun_n.append(n)
         pun_amt.append(yuan_to_wan(amount))
         consult.append(desk.consultations.total_people(p.start, p.end, office_id=office_id))
     rates = [ratio_pct(r, a) for r, a in zip(resolved, accepted, strict=True)]
+    cohort_rates = [ratio_pct(r, a) for r, a in zip(cohort, accepted, strict=True)]
 
     def fig(key: str, label: str, unit: str, v: list[Any] | tuple[Any, ...]) -> Figure:
         return Figure(key, label, unit, v[0], v[1], v[2])
@@ -422,7 +507,19 @@ def _headline(desk: Desk, periods: tuple[Period, Period, Period], accepted: tupl
         punitive_count=fig("punitive_count", "因经营者欺诈得到加倍赔偿的投诉", "件", pun_n),
         punitive_wan=fig("punitive_wan", "加倍赔偿金额", "万元", pun_amt),
         consultations=fig("consultations", "接待来访和咨询", "人次", consult),
+        cohort_resolved=fig("cohort_resolved", "本期受理且期末前解决", "件", cohort),
+        cohort_rate=fig("cohort_rate", "受理当期解决率", "%", cohort_rates),
     )
+
+
+def rate_note(stats: Statistics) -> str | None:
+    """The note under a 解决率 above 100 %: why, and the cohort rate beside it; None otherwise."""
+    h = stats.headline
+    if not h.rate_over_100:
+        return None
+    return (f"注：解决数按解决日期统计，包括本期解决的以前受理的投诉，因此解决率{fmt_pct(h.resolution_rate.value)}"
+            f"超过100%。本期受理的{h.accepted.value}件投诉中，截至期末已解决{h.cohort_resolved.value}件，"
+            f"受理当期解决率为{fmt_pct(h.cohort_rate.value)}。")
 
 
 # -- export --------------------------------------------------------------------------------------
@@ -432,22 +529,29 @@ def _pct_cell(x: Decimal | None) -> Any:
     return DASH if x is None else float(x)
 
 
+def _value_cell(x: Decimal | int | None) -> Any:
+    return DASH if x is None else float(x) if isinstance(x, Decimal) else x
+
+
+def total_row(rows: tuple[ShareRow, ...] | list[ShareRow], whole: int) -> ShareRow:
+    """The 合计 of a share table: its count's own share of ``whole`` (not a sum of rounded shares)."""
+    n, ly, prev = (sum(r.count for r in rows), sum(r.last_year for r in rows), sum(r.previous for r in rows))
+    return ShareRow("", "合计", n, share_pct(n, whole), ly, prev)
+
+
 def tables(stats: Statistics) -> list[tuple[str, list[str], list[list[Any]]]]:
     """Every table as (sheet title, Chinese headers, rows) — for the .xlsx export and the briefing."""
     h = stats.headline
     out: list[tuple[str, list[str], list[list[Any]]]] = [
-        ("主要数据", ["指标", "单位", "本期", "去年同期", "同比(%)", "上期", "环比(%)"],
-         [[f.label, f.unit, DASH if f.value is None else float(f.value) if isinstance(f.value, Decimal) else f.value,
-           DASH if f.last_year is None else float(f.last_year) if isinstance(f.last_year, Decimal) else f.last_year,
-           _pct_cell(f.yoy_pct),
-           DASH if f.previous is None else float(f.previous) if isinstance(f.previous, Decimal) else f.previous,
-           _pct_cell(f.mom_pct)] for f in h.figures]),
+        ("主要数据", ["指标", "单位", "本期", "去年同期", "同比", "上期", "环比", "同比、环比单位"],
+         [[f.label, f.unit, _value_cell(f.value), _value_cell(f.last_year), _pct_cell(f.yoy),
+           _value_cell(f.previous), _pct_cell(f.mom), f.change_unit] for f in h.report_figures]),
     ]
 
+    whole = int(h.accepted.value or 0)
+
     def share_table(title: str, first: str, rows: tuple[ShareRow, ...]) -> None:
-        body = [[r.name, r.count, float(r.share), r.last_year, _pct_cell(r.yoy_pct)] for r in rows]
-        body.append(["合计", sum(r.count for r in rows), float(sum((r.share for r in rows), Decimal(0))),
-                     sum(r.last_year for r in rows), _pct_cell(change_pct(sum(r.count for r in rows), sum(r.last_year for r in rows)))])
+        body = [[r.name, r.count, float(r.share), r.last_year, _pct_cell(r.yoy_pct)] for r in (*rows, total_row(rows, whole))]
         out.append((title, [first, "件数", "占比(%)", "去年同期", "同比(%)"], body))
 
     share_table("投诉性质", "投诉性质", stats.natures)
@@ -459,12 +563,12 @@ def tables(stats: Statistics) -> list[tuple[str, list[str], list[list[Any]]]]:
     out.append(("商品服务前十", ["排名", "商品或服务", "件数", "占受理(%)"],
                 [[r.rank, r.name, r.count, float(r.share)] for r in stats.top_items]))
     share_table("投诉渠道", "渠道", stats.channels)
-    out.append(("月度趋势", ["月份", f"{stats.period.end.year}年", f"{stats.period.end.year - 1}年"],
-                [[f"{m.month}月", m.this_year, m.last_year] for m in stats.monthly]))
+    out.append(("月度趋势", ["月份", "本期", "去年同期"],
+                [[m.label, m.this_year, m.last_year] for m in stats.monthly]))
     hd = stats.handling
     out.append(("办理情况", ["指标", "数值"],
-                [["本期结案（件）", hd.closed], ["办理天数中位数（天）", DASH if hd.median_days is None else float(hd.median_days)],
-                 [f"超期未办结（截至{hd.overdue_cutoff:%Y-%m-%d}，件）", hd.overdue]]))
+                [["本期结案（件）", hd.closed], ["办理天数中位数（天）", DASH if hd.median_days is None else hd.median_days],
+                 ["超期未办结（截至" + hd.overdue_cutoff.isoformat() + "，件）", hd.overdue]]))
     out.append(("转办情况", ["成员单位", "转办", "已回复", "超期未回复", "待回复", "退回"],
                 [[r.name, r.sent, r.replied, r.overdue, r.pending, r.returned] for r in stats.referrals]))
     o, ro = stats.outreach, stats.roster

@@ -8,43 +8,52 @@ import subprocess
 import sys
 import threading
 import warnings
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from desk import charts
+from desk import charts, fonts
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
-NATURES = [("质量", 420), ("售后服务", 310), ("合同", 180), ("虚假宣传", 95), ("价格", 80),
-           ("安全", 40), ("计量", 12), ("假冒", 3), ("人格尊严", 2), ("其他", 30)]
-CATEGORIES = [("家用电子电器类", 120, 98), ("食品类", 88, 95), ("服装鞋帽类", 60, 0),
-              ("交通工具类（含新能源汽车及其零部件配件）", 45, 50), ("日用商品类", 30, 30)]
-MONTHS = [("1月", 120, 110), ("2月", 98, 90), ("3月", 143, 120), ("4月", 0, 0)]
-THIS_YEAR = [120, 98, 143, 160, 151, 170, 188, 176, 165, None, None, None]
+# Shares, rates and 同比 texts come from desk.stats already rounded; the charts print them as given.
+NATURES = [("质量", 420, Decimal("35.84")), ("售后服务", 310, Decimal("26.45")), ("合同", 180, Decimal("15.36")),
+           ("虚假宣传", 95, Decimal("8.11")), ("价格", 80, Decimal("6.83")), ("安全", 40, Decimal("3.41")),
+           ("计量", 12, Decimal("1.02")), ("假冒", 3, Decimal("0.26")), ("人格尊严", 2, Decimal("0.17")),
+           ("其他", 30, Decimal("2.56"))]
+CATEGORIES = [("家用电子电器类", 120, 98, "+22.45%"), ("食品类", 88, 95, "-7.37%"), ("服装鞋帽类", 60, 0, "—"),
+              ("交通工具类（含新能源汽车及其零部件配件）", 45, 50, "-10.00%"), ("日用商品类", 30, 30, "+0.00%"),
+              ("房屋装修及物业服务类", 12, 10, "+20.00%")]
+MONTHS = [("1月", 120, 110, Decimal("91.67")), ("2月", 98, 90, Decimal("91.84")), ("3月", 143, 120, Decimal("83.92")),
+          ("4月", 0, 0, None)]
+LABELS = [f"{m}月" for m in range(1, 13)]
+THIS_YEAR = [120, 98, 143, 160, 151, 170, 188, 176, 165, 150, 140, 158]
 LAST_YEAR = [110, 105, 130, 128, 140, 150, 160, 170, 158, 149, 138, 160]
 
 
 def _cases():
     return {
-        "trend": lambda: charts.monthly_trend(THIS_YEAR, LAST_YEAR, 2026),
-        "trend_empty": lambda: charts.monthly_trend([], [], 2026),
-        "trend_zeros": lambda: charts.monthly_trend([0] * 12, [0] * 12, 2026),
-        "trend_one_month": lambda: charts.monthly_trend([5], [], 2026),
+        "trend": lambda: charts.monthly_trend(LABELS, THIS_YEAR, LAST_YEAR),
+        "trend_empty": lambda: charts.monthly_trend([], [], []),
+        "trend_zeros": lambda: charts.monthly_trend(LABELS, [0] * 12, [0] * 12),
+        "trend_quarter": lambda: charts.monthly_trend(["4月", "5月", "6月"], [27, 24, 22], [27, 27, 23]),
+        "trend_one_month": lambda: charts.monthly_trend(["7月"], [5], [0]),
         "nature": lambda: charts.nature_shares(NATURES),
         "nature_empty": lambda: charts.nature_shares([]),
-        "nature_zeros": lambda: charts.nature_shares([("质量", 0), ("合同", 0)]),
-        "nature_one": lambda: charts.nature_shares([("质量", 7)]),
+        "nature_zeros": lambda: charts.nature_shares([("质量", 0, Decimal(0)), ("合同", 0, Decimal(0))]),
+        "nature_one": lambda: charts.nature_shares([("质量", 7, Decimal("100.00"))]),
         "categories": lambda: charts.category_bars(CATEGORIES, "商品类投诉"),
         "categories_empty": lambda: charts.category_bars([], "商品类投诉"),
-        "categories_zeros": lambda: charts.category_bars([("食品类", 0, 0)], "商品类投诉"),
-        "categories_one": lambda: charts.category_bars([("食品类", 3, 0)], "商品类投诉"),
+        "categories_zeros": lambda: charts.category_bars([("食品类", 0, 0, "—")], "商品类投诉"),
+        "categories_one": lambda: charts.category_bars([("食品类", 3, 0, "—")], "商品类投诉"),
         "rate": lambda: charts.resolution_rate(MONTHS),
         "rate_empty": lambda: charts.resolution_rate([]),
-        "rate_zeros": lambda: charts.resolution_rate([("1月", 0, 0), ("2月", 0, 0)]),
-        "rate_one": lambda: charts.resolution_rate([("2026Q3", 500, 463)]),
-        "rate_year": lambda: charts.resolution_rate([(f"{m}月", 100 + m, 90 + m) for m in range(1, 13)]),
+        "rate_zeros": lambda: charts.resolution_rate([("1月", 0, 0, None), ("2月", 0, 0, None)]),
+        "rate_one": lambda: charts.resolution_rate([("2026Q3", 500, 463, Decimal("92.60"))]),
+        "rate_over_100": lambda: charts.resolution_rate([("本期", 119, 122, Decimal("102.52"))]),
+        "rate_year": lambda: charts.resolution_rate([(f"{m}月", 100 + m, 90 + m, Decimal("90.00")) for m in range(1, 13)]),
     }
 
 
@@ -81,50 +90,44 @@ def test_empty_data_says_so():
     assert charts.NO_DATA_TEXT not in _texts(_cases()["nature"]())
 
 
-def test_labels_show_counts_shares_and_changes():
+def test_labels_show_the_given_numbers():
     nature = _texts(charts.nature_shares(NATURES))
-    assert "420件  35.84%" in nature
-    # 假冒 (0.26 %) and 人格尊严 (0.17 %) fold into the existing 其他 row: 30 + 3 + 2.
-    assert "35件  2.99%" in nature
-    assert "假冒" not in nature and "人格尊严" not in nature
+    # Every nature with its own count and the table's share, none folded away.
+    assert "420件 35.84%" in nature and "3件 0.26%" in nature and "2件 0.17%" in nature
+    assert "假冒" in nature and "人格尊严" in nature
+    # A share is printed as given, never re-rounded from the counts (8.235 → 8.23 stays 8.23).
+    assert "7件 8.23%" in _texts(charts.nature_shares([("价格", 7, Decimal("8.23")), ("质量", 78, Decimal("91.76"))]))
 
     bars = _texts(charts.category_bars(CATEGORIES, "商品类投诉"))
-    assert "同比 +22.45%" in bars
-    assert "同比 -7.37%" in bars
-    assert "同比 —" in bars  # last year 0: no division
-    assert "同比 +0.00%" in bars
-    long_name = next(t for t in bars if t.startswith("交通工具类"))
+    for text in ("同比+22.45%", "同比-7.37%", "同比—", "同比+0.00%"):
+        assert text in bars
+    long_name = next(t for t in bars if t.startswith("交通工具"))
     assert long_name.endswith("…") and long_name.count("\n") == 1
+    # Labels break at a word boundary, not inside 服务.
+    assert "房屋装修及\n物业服务类" in bars
 
     rate = _texts(charts.resolution_rate(MONTHS))
     assert {"91.67%", "91.84%", "83.92%"} <= set(rate)
     assert not [t for t in rate if "nan" in t.lower()]
+    assert "102.52%" in _texts(charts.resolution_rate([("本期", 119, 122, Decimal("102.52"))]))
 
-    trend = _texts(charts.monthly_trend(THIS_YEAR, LAST_YEAR, 2026))
+    trend = _texts(charts.monthly_trend(LABELS, THIS_YEAR, LAST_YEAR))
     assert "1月" in trend and "12月" in trend and "188" in trend
-    assert "2026年" in trend and "2025年" in trend
+    assert "本期" in trend and "去年同期" in trend
+    quarter = _texts(charts.monthly_trend(["4月", "5月", "6月"], [27, 24, 22], [27, 27, 23]))
+    assert "4月" in quarter and "6月" in quarter and "1月" not in quarter and "12月" not in quarter
 
 
-def test_group_small_shares():
-    rows = charts.group_small_shares([("甲", 995), ("乙", 3), ("丙", 2), ("丁", 0)])
-    assert rows == [("甲", 995), ("其他", 5)]
-    # A single small category stays as itself: grouping one row into 其他 only hides its name.
-    assert charts.group_small_shares([("甲", 995), ("乙", 5)]) == [("甲", 995), ("乙", 5)]
-    rows = charts.group_small_shares(NATURES)
-    assert sum(c for _, c in rows) == sum(c for _, c in NATURES)
-    assert charts.group_small_shares([("甲", 0)]) == []
+def test_wrap_name_breaks_at_word_boundaries():
+    assert charts.wrap_name("文化、娱乐、体育服务") == "文化、娱乐、\n体育服务"
+    assert charts.wrap_name("首饰及文体用品类") == "首饰及\n文体用品类"
+    assert charts.wrap_name("家用电子电器类") == "家用电子\n电器类"
+    assert charts.wrap_name("食品类") == "食品类"
 
 
-def test_change_label():
-    assert charts.change_label(5, 0) == "—"
-    assert charts.change_label(0, 0) == "—"
-    assert charts.change_label(0, 4) == "-100.00%"
-    assert charts.change_label(3, 2) == "+50.00%"
-
-
-def test_monthly_trend_rejects_thirteen_months():
+def test_monthly_trend_needs_matching_lengths():
     with pytest.raises(ValueError):
-        charts.monthly_trend([1] * 13, [], 2026)
+        charts.monthly_trend(["1月", "2月"], [1], [1, 2])
 
 
 def test_chinese_text_uses_a_cjk_font():
@@ -142,7 +145,7 @@ def test_chinese_text_uses_a_cjk_font():
     for text in chinese:
         path = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
         assert "dejavu" not in path.lower(), (text.get_text(), path)
-        assert FT2Font(path).family_name in charts.CJK_FONTS, (text.get_text(), path)
+        assert FT2Font(path).family_name in fonts.PREFERRED, (text.get_text(), path)
 
 
 def test_renders_in_a_worker_thread():
@@ -172,10 +175,10 @@ import sys
 import desk.charts as charts
 assert "matplotlib" not in sys.modules, "importing desk.charts must not import matplotlib"
 figs = [
-    charts.monthly_trend([1, 2, None], [3, 4], 2026),
-    charts.nature_shares([("质量", 3)]),
-    charts.category_bars([("食品类", 1, 2)], "分类"),
-    charts.resolution_rate([("1月", 2, 1)]),
+    charts.monthly_trend(["1月", "2月"], [1, None], [3, 4]),
+    charts.nature_shares([("质量", 3, 100)]),
+    charts.category_bars([("食品类", 1, 2, "-50.00%")], "分类"),
+    charts.resolution_rate([("1月", 2, 1, 50)]),
     charts.no_data_figure("空"),
 ]
 for fig in figs:

@@ -68,11 +68,25 @@ def test_comparison_periods(code: str, yoy: str, mom: str) -> None:
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def test_largest_remainder_adds_to_100() -> None:
-    assert st.largest_remainder([1, 1, 1]) == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
-    assert st.largest_remainder([0, 0]) == [Decimal("0.00"), Decimal("0.00")]
-    for counts in ([4, 3, 2, 2, 1], [7, 0, 13, 1], [1] * 7, [999, 1, 1]):
-        assert sum(st.largest_remainder(counts)) == Decimal("100.00")
+def test_shares_round_half_up_each_on_its_own() -> None:
+    # Equal counts, equal shares; the shares' sum strays from 100 by at most half a hundredth a row
+    # (99.99–100.01 for usual tables; seven equal rows give 100.03) and the 合计 row shows 100.00.
+    assert [st.share_pct(1, 3)] * 3 == [Decimal("33.33")] * 3
+    assert st.share_pct(1, 8) == Decimal("12.50") and st.share_pct(1, 800) == Decimal("0.13")  # half up
+    assert st.share_pct(0, 0) == Decimal("0.00")
+    for counts in ([4, 3, 2, 2, 1], [7, 0, 13, 1], [1] * 7, [999, 1, 1], [18, 18, 18, 371]):
+        total = sum(counts)
+        shares = [st.share_pct(c, total) for c in counts]
+        assert abs(sum(shares) - 100) <= Decimal("0.005") * len(counts)
+        assert all(a == b for a, b, c, d in zip(shares, shares[1:], counts, counts[1:], strict=False) if c == d)
+
+
+def test_rate_change_is_in_points() -> None:
+    f = st.Figure("resolution_rate", "投诉解决率", "%", Decimal("92.21"), Decimal("82.19"), Decimal("95.00"))
+    assert f.yoy == Decimal("10.02") and f.yoy_text == "+10.02个百分点" and f.mom_text == "-2.79个百分点"
+    assert f.yoy_pct is None  # never a relative change of a rate
+    n = st.Figure("accepted", "受理投诉", "件", 77, 73, 0)
+    assert n.yoy == Decimal("5.48") and n.yoy_text == "+5.48%" and n.mom_text == "—"
 
 
 def test_change_pct_never_divides_by_zero() -> None:
@@ -214,7 +228,7 @@ def test_statistics_on_crafted_data(desk) -> None:  # type: ignore[no-untyped-de
     natures = {r.code: r for r in stats.natures}
     assert [r.code for r in stats.natures] == [f"N{i:02d}" for i in range(1, 11)]
     assert {c: r.count for c, r in natures.items() if r.count} == {"N03": 4, "N01": 3, "N02": 2, "N09": 1, "N05": 2}
-    # 4/12, 3/12, 2/12, 2/12, 1/12 by largest remainder: the two 16.666… take the spare hundredths.
+    # 4/12, 3/12, 2/12, 2/12, 1/12, each half up on its own (sum 100.00 here by chance).
     assert [natures[c].share for c in ("N03", "N01", "N02", "N05", "N09")] == [
         Decimal("33.33"), Decimal("25.00"), Decimal("16.67"), Decimal("16.67"), Decimal("8.33")]
     assert natures["N09"].name == "人格权益"
@@ -223,9 +237,12 @@ def test_statistics_on_crafted_data(desk) -> None:  # type: ignore[no-untyped-de
 
     for table in (stats.natures, stats.groups, stats.channels):
         assert sum(r.count for r in table) == 12
-        assert sum(r.share for r in table) == Decimal("100.00")
+        assert Decimal("99.99") <= sum(r.share for r in table) <= Decimal("100.01")
     cats = [*stats.goods_categories, *stats.service_categories, *stats.other_categories]
-    assert sum(r.count for r in cats) == 12 and sum(r.share for r in cats) == Decimal("100.00")
+    assert sum(r.count for r in cats) == 12 and Decimal("99.99") <= sum(r.share for r in cats) <= Decimal("100.01")
+    # The 合计 of a category table is its group's row: one number for one thing.
+    groups_ = {r.code: r for r in stats.groups}
+    assert st.total_row(stats.service_categories, 12).share == groups_["S"].share == Decimal("41.67")
 
     groups = {r.name: r for r in stats.groups}
     assert (groups["商品"].count, groups["服务"].count, groups["其他"].count) == (6, 5, 1)
@@ -247,12 +264,12 @@ def test_statistics_on_crafted_data(desk) -> None:  # type: ignore[no-untyped-de
     channels = {r.code: r.count for r in stats.channels if r.count}
     assert channels == {"C01": 8, "C04": 3, "C02": 1}
 
-    assert stats.handling.closed == 4 and stats.handling.median_days == Decimal("25.00")  # 10, 20, 30, 40
+    assert stats.handling.closed == 4 and stats.handling.median_days == 25  # 10, 20, 30, 40: whole days
     assert stats.handling.overdue == 1 and stats.handling.overdue_cutoff == Q3.end
-    m = {r.month: r for r in stats.monthly}
-    assert (m[7].this_year, m[8].this_year, m[9].this_year, m[10].this_year) == (4, 5, 3, 1)
-    assert (m[7].last_year, m[9].last_year, m[6].this_year, m[4].this_year) == (1, 1, 1, 4)
-    assert sum(r.this_year for r in stats.monthly) == 18 - 0  # all of 2025's acceptances
+    # The period's own months only (not January–December), each against a year earlier.
+    assert [(r.label, r.this_year, r.last_year) for r in stats.monthly] == [("7月", 4, 1), ("8月", 5, 0), ("9月", 3, 1)]
+    # Cohort: of the 12 accepted in Q3, 4 were resolved by 30 September (the flow count is 4 too).
+    assert (h.cohort_resolved.value, h.cohort_rate.value) == (4, Decimal("33.33"))
     assert stats.referrals[-1].name == "合计" and stats.referrals[-1].sent == 1
     assert stats.outreach.activities == 0 and stats.roster.year == 2025
 
@@ -288,10 +305,12 @@ def test_empty_period_and_xlsx(desk, tmp_path) -> None:  # type: ignore[no-untyp
     wb = load_workbook(path)
     assert wb.sheetnames[:4] == ["主要数据", "投诉性质", "商品服务其他", "商品类"]
     ws = wb["主要数据"]
-    assert [c.value for c in ws[2]] == ["指标", "单位", "本期", "去年同期", "同比(%)", "上期", "环比(%)"]
+    assert [c.value for c in ws[2]] == ["指标", "单位", "本期", "去年同期", "同比", "上期", "环比", "同比、环比单位"]
     assert [c.value for c in ws[3]][:5] == ["受理投诉", "件", 12, 2, 500.0]
     resolved = [c.value for c in ws[4]]
     assert resolved[4] == "—"
+    rate = [c.value for c in ws[5]]
+    assert rate[0] == "投诉解决率" and rate[4] == 33.33 and rate[7] == "个百分点"  # 33.33 − 0.00 points
     natures = wb["投诉性质"]
     total = [c.value for c in natures[natures.max_row]]
     assert total[0] == "合计" and total[1] == 12 and abs(total[2] - 100.0) < 1e-9

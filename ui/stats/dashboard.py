@@ -174,19 +174,13 @@ def period_note(stats: Statistics, today: dt.date) -> str:
 
 
 def change_text(name: str, fig: StatFigure) -> str:
-    """'同比 ↑12.50%' (relative change); for a rate the difference in 个百分点; '—' when undefined."""
-    if fig.unit == "%":
-        if fig.value is None or (fig.last_year if name == "同比" else fig.previous) is None:
-            return f"{name} {DASH}"
-        base = fig.last_year if name == "同比" else fig.previous
-        diff = Decimal(fig.value) - Decimal(base)  # type: ignore[arg-type]
-        arrow = "↑" if diff > 0 else "↓" if diff < 0 else "→"
-        return f"{name} {arrow}{abs(diff):.2f}个百分点"
-    pct = fig.yoy_pct if name == "同比" else fig.mom_pct
-    if pct is None:
+    """'同比 ↑12.50%' (relative change); for a rate the difference in 个百分点 (desk.stats'
+    ``Figure.yoy`` / ``mom``, the briefing's numbers); '—' when undefined."""
+    change = fig.yoy if name == "同比" else fig.mom
+    if change is None:
         return f"{name} {DASH}"
-    arrow = "↑" if pct > 0 else "↓" if pct < 0 else "→"
-    return f"{name} {arrow}{abs(pct):.2f}%"
+    arrow = "↑" if change > 0 else "↓" if change < 0 else "→"
+    return f"{name} {arrow}{abs(change):.2f}{fig.change_unit}"
 
 
 class Card(QFrame):
@@ -269,25 +263,28 @@ class HeadlineCards(QWidget):
 TOP_CATEGORIES = 8
 
 
+CHART_HEIGHT_IN = 2.6
+
+
 def build_figures(stats: Statistics, today: dt.date) -> dict[str, Any]:
-    """The dashboard's matplotlib Figures (worker thread; object API only)."""
+    """The dashboard's matplotlib Figures (worker thread; object API only), drawn from the same
+    rounded numbers as the tables (``stats.monthly`` holds only months that have ended).
+    ``desk.fonts.NoCJKFont`` when no Chinese font exists."""
     from desk import charts
+    from desk.stats import fmt_pct
 
-    year = stats.period.end.year
-    reached = 12 if year < today.year else (today.month if year == today.year else 0)
-    this = [m.this_year if m.month <= reached else None for m in stats.monthly]
-    last = [m.last_year for m in stats.monthly]
-
-    def top(rows: Any) -> list[tuple[str, int, int]]:
+    def top(rows: Any) -> list[tuple[str, int, int, str]]:
         kept = [r for r in rows if r.count or r.last_year]
         kept.sort(key=lambda r: (r.count, r.last_year), reverse=True)
-        return [(r.name, r.count, r.last_year) for r in kept[:TOP_CATEGORIES]]
+        return [(r.name, r.count, r.last_year, fmt_pct(r.yoy_pct, signed=True)) for r in kept[:TOP_CATEGORIES]]
 
+    h = CHART_HEIGHT_IN
     return {
-        "trend": charts.monthly_trend(this, last, year),
-        "natures": charts.nature_shares([(r.name, r.count) for r in stats.natures]),
-        "goods": charts.category_bars(top(stats.goods_categories), "商品类投诉（按件数前8类）"),
-        "services": charts.category_bars(top(stats.service_categories), "服务类投诉（按件数前8类）"),
+        "trend": charts.monthly_trend([m.label for m in stats.monthly], [m.this_year for m in stats.monthly],
+                                      [m.last_year for m in stats.monthly], "各月投诉受理量（已结束的月份）", height_in=h),
+        "natures": charts.nature_shares([(r.name, r.count, r.share) for r in stats.natures], height_in=h),
+        "goods": charts.category_bars(top(stats.goods_categories), "商品类投诉（按件数前8类）", height_in=h),
+        "services": charts.category_bars(top(stats.service_categories), "服务类投诉（按件数前8类）", height_in=h),
     }
 
 
@@ -298,9 +295,9 @@ def resolution_figure(desk: Desk, period: Period, office_id: int | None, today: 
     rows = []
     for mp in months_of(period, today):
         h = stats.compute(desk, mp, office_id).headline
-        rows.append((f"{mp.start.month}月" if period.start.year == period.end.year else f"{mp.start:%Y-%m}",
-                     int(h.accepted.value or 0), int(h.resolved.value or 0)))
-    return charts.resolution_rate(rows, "各月投诉受理、解决与解决率")
+        label = f"{mp.start.month}月" if period.start.year == period.end.year else f"{mp.start.year}-{mp.start.month:02d}"
+        rows.append((label, int(h.accepted.value or 0), int(h.resolved.value or 0), h.resolution_rate.value))
+    return charts.resolution_rate(rows, "各月投诉受理、解决与解决率", height_in=CHART_HEIGHT_IN)
 
 
 def make_canvas(fig: Any) -> QWidget:
