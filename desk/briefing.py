@@ -2,9 +2,9 @@
 
 ``generate`` computes ``desk.stats.compute`` for the period and office, draws the four charts,
 writes the paragraphs from the figures (同比 as '去年同期无数据' when last year had none), the
-share tables, the secretary's sections with personal data masked (``mask_personal``: every
-consumer and agent name of the period, phone numbers and ID numbers), the masthead and the end
-block from the settings, and renders ``resources/templates/briefing.docx``. The issue number
+share tables, the secretary's sections, the masthead and the end block from the settings, with
+personal data kept out (``desk.personal``: every name and address the database knows masked,
+then the whole document scanned and each finding masked unless the secretary kept it), and renders ``resources/templates/briefing.docx``. The issue number
 (第X期) is counted per year in the setting ``briefing.issue.<year>``, written in the same
 transaction as the export's audit row."""
 
@@ -16,19 +16,17 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
-
-from desk import clock, mediation_stats
+from desk import clock, mediation_stats, personal
 from desk.audit import log_access
 from desk.documents.render import cn_date, cn_ordinal, paragraphs
 from desk.errors import DeskError
-from desk.models import Complaint, Setting
+from desk.models import Setting
 from desk.periods import Period
 from desk.roles import Perm
 from desk.stats import (
@@ -43,7 +41,6 @@ from desk.stats import (
     total_row,
 )
 from desk.stats import Figure as StatFigure
-from desk.validators import mask_id, mask_name, mask_phone
 
 if TYPE_CHECKING:
     from desk.facade import Desk
@@ -52,10 +49,6 @@ TEMPLATE = "briefing.docx"
 CHART_WIDTH_MM = 150
 _PERIOD_WORD = {"year": "本年度", "half": "本半年", "quarter": "本季度", "month": "本月", "custom": "本期"}
 
-# An ID number (18 or 15 digits) not inside a longer digit run; phones: mobiles and landlines.
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
-_LANDLINE_RE = re.compile(r"(?<!\d)0\d{2,3}[- ]?\d{7,8}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -81,32 +74,61 @@ def mask_personal(text: str, names: Iterable[str] = ()) -> str:
     """``text`` with ID numbers, phone numbers and each of ``names`` masked (张三 → 张某,
     13812345678 → 138****5678, 3412**********123X). Names of one character are left alone:
     masking every 张 in a text would garble it."""
-    out = _ID_RE.sub(lambda m: mask_id(m.group(0)), text or "")
-    out = _MOBILE_RE.sub(lambda m: mask_phone(re.sub(r"[- ]|^\+?86", "", m.group(0))), out)
-    out = _LANDLINE_RE.sub(lambda m: mask_phone(m.group(0)), out)
-    uniq = sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=lambda n: (-len(n), n))
-    if uniq:
-        masked = {n: mask_name(n) for n in uniq}
-        pattern = re.compile("|".join(re.escape(n) for n in uniq))
-        out = pattern.sub(lambda m: masked[m.group(0)], out)
+    return personal.mask_names(personal.mask_numbers(text or ""), {n.strip() for n in names if n})
+
+
+_SETTING_TEXTS = ("briefing.name", "briefing.issuer", "briefing.report_to", "briefing.send_to", "briefing.issue_to")
+_SECTION_NAMES = (("work_news", "工作动态"), ("typical_cases", "典型案例"), ("next_steps", "下步工作"))
+
+
+def _masked_inputs(sections: BriefingSections, settings: dict[str, Any], known: personal.Known
+                   ) -> tuple[BriefingSections, dict[str, Any]]:
+    """The secretary's texts and the settings' texts with everything known masked (step 1)."""
+    masked = BriefingSections(**{k: personal.mask_known(getattr(sections, k), known) for k, _n in _SECTION_NAMES})
+    out = dict(settings)
+    for key in _SETTING_TEXTS:
+        if isinstance(out.get(key), str):
+            out[key] = personal.mask_known(out[key], known)
+    return masked, out
+
+
+def review(desk: Desk, sections: BriefingSections) -> list[personal.Finding]:
+    """What still looks personal in the secretary's sections and the briefing settings after
+    the automatic masking: the wizard shows each finding, to mask (default) or keep."""
+    desk.require(Perm.MAKE_BRIEFING)
+    known = personal.known_personal(desk)
+    settings = dict(desk.settings.snapshot("briefing.").values)
+    masked, texts = _masked_inputs(sections, settings, known)
+    out: list[personal.Finding] = []
+    for key, name in _SECTION_NAMES:
+        out.extend(personal.scan(getattr(masked, key), name))
+    for key in _SETTING_TEXTS:
+        if isinstance(texts.get(key), str):
+            out.extend(personal.scan(texts[key], "报头和版记"))
     return out
 
 
-def _personal_of_period(desk: Desk, period: Period, office_id: int | None) -> tuple[set[str], set[str]]:
-    """Names and phones of every consumer and agent on a complaint received or accepted in the
-    period (a few columns; ``desk.services.complaints`` has no bulk view without masking)."""
-    names: set[str] = set()
-    phones: set[str] = set()
-    cond = or_(Complaint.received_date.between(period.start, period.end),
-               Complaint.accepted_date.between(period.start, period.end))
-    q = select(Complaint.consumer_name, Complaint.agent_name, Complaint.consumer_phone, Complaint.agent_phone).where(cond)
-    if office_id is not None:
-        q = q.where(Complaint.office_id == office_id)
-    with desk.read() as s:
-        for cn, an, cp, ap in s.execute(q.distinct()):
-            names.update(x for x in (cn, an) if x)
-            phones.update(x for x in (cp, ap) if x)
-    return names, phones
+def _walk(value: Any, fn: Callable[[str], str]) -> Any:
+    """``value`` (the template context) with ``fn`` applied to every string in it."""
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {k: _walk(v, fn) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, fn) for v in value]
+    return value
+
+
+def _strings(value: Any) -> list[str]:
+    out: list[str] = []
+    _walk(value, lambda t: out.append(t) or t)  # type: ignore[func-returns-value]
+    return out
+
+
+def protect_context(ctx: dict[str, Any], keep: Collection[str] = ()) -> tuple[dict[str, Any], list[personal.Finding]]:
+    """Scan every string of the whole document (step 2) and mask each finding not in ``keep``."""
+    findings = [f for t in _strings(ctx) for f in personal.scan(t)]
+    return _walk(ctx, lambda t: personal.apply(t, findings, keep)), findings
 
 
 # -- the text ------------------------------------------------------------------------------------
@@ -338,8 +360,11 @@ def end_block_warning(desk: Desk) -> str | None:
 
 def generate(desk: Desk, period: Period, out_path: str | Path, *, office_id: int | None = None,
              sections: BriefingSections = BriefingSections(), issue_no: int | None = None,
-             issued_on: dt.date | None = None, progress: Callable[[int, str], None] | None = None) -> Path:
-    """Write the briefing for ``period`` (and ``office_id``; None = all) to ``out_path``."""
+             issued_on: dt.date | None = None, progress: Callable[[int, str], None] | None = None,
+             keep: Collection[str] = ()) -> Path:
+    """Write the briefing for ``period`` (and ``office_id``; None = all) to ``out_path``. Known
+    personal data is always masked; what merely looks personal (``review``) is masked too unless
+    its text is in ``keep`` (the secretary chose to keep it)."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
     from jinja2 import Environment, StrictUndefined, TemplateError
@@ -362,13 +387,13 @@ def generate(desk: Desk, period: Period, out_path: str | Path, *, office_id: int
     step(35, "正在绘制图表……")
     pngs = _charts(stats)
     step(60, "正在整理文字……")
-    names, phones = _personal_of_period(desk, period, office_id)
     settings = dict(desk.settings.snapshot("briefing.").values)
     if not settings.get("briefing.issuer"):
         # No issuer set: the office the briefing is about, or the county office (first top-level).
         tops = [o.name for o in desk.offices.list() if o.parent_id is None]
         settings["briefing.issuer"] = stats.office_name if office_id is not None else (tops[0] if tops else "")
     number = issue_no if issue_no is not None else next_issue_number(desk, year)
+    sections, settings = _masked_inputs(sections, settings, personal.known_personal(desk))
 
     src = resources.template_path(TEMPLATE)
     if not src.is_file():
@@ -377,10 +402,9 @@ def generate(desk: Desk, period: Period, out_path: str | Path, *, office_id: int
     try:
         tpl = DocxTemplate(str(src))
         images = {k: InlineImage(tpl, io.BytesIO(v), width=Mm(CHART_WIDTH_MM)) for k, v in pngs.items()}
-        masked = BriefingSections(*(mask_personal(t, [*names, *phones]) for t in
-                                    (sections.work_news, sections.typical_cases, sections.next_steps)))
-        ctx = build_context(stats, masked, issue_no=number, issued_on=issued_on, settings=settings, images=images,
+        ctx = build_context(stats, sections, issue_no=number, issued_on=issued_on, settings=settings, images=images,
                             t01_resolved=mediation_stats.count_t01(desk))
+        ctx, _findings = protect_context(ctx, keep)
         tpl.render(ctx, jinja_env=Environment(autoescape=True, undefined=StrictUndefined), autoescape=True)
     except TemplateError as exc:
         raise DeskError(f"文书模板“{TEMPLATE}”的格式有误（{exc.message}），请检查模板或恢复默认模板。") from exc

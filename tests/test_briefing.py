@@ -21,7 +21,7 @@ from test_stats import Q3, _complaint, _sql_headline, crafted
 
 from desk import briefing as br
 from desk.errors import PermissionDenied
-from desk.models import Complaint
+from desk.models import Business, Complaint
 from desk.periods import parse_period
 from desk.services.users import UserInput
 
@@ -315,3 +315,103 @@ def test_t01_setting_counts_terminations_as_resolved(desk, tmp_path: Path) -> No
     assert mediation_stats.resolved_summary(desk, Q3.start, Q3.end).by_result["t01"] == 1
     body = _text(br.generate(desk, Q3, tmp_path / "b.docx", issued_on=D(2025, 10, 10)))
     assert "解决5件" in body and "以“投诉人撤回投诉或者双方自行和解”终止调解的投诉" in body
+
+
+# -- personal data (issue 13): nothing personal reaches any XML part unless the secretary keeps it --
+
+# The issue's three leaks: a consumer of an earlier quarter, a street address, a name in no record.
+LEAKS = ["朱杰豪", "人民路18号", "张三"]
+# 30 more, planted in every way a secretary might type them.
+DB_PEOPLE = {  # name -> where the database knows it from
+    "钱多多": "consumer", "孙悟净": "consumer", "周大福": "agent", "吴秀兰": "agent", "郑成功": "party",
+    "冯晓梅": "volunteer", "陈立新": "volunteer", "褚国强": "investigator", "卫红霞": "investigator",
+    "蒋一帆": "conciliator", "沈佳怡": "liaison", "司马相如": "consumer",
+}
+PLANTED = [
+    *DB_PEOPLE,
+    "13912345678", "139-8765-4321", "+86 137 1111 2222", "0558-7654321", "8812345", "05588123456",
+    "341222198001011234", "34122219800101123X", "341222800101123",
+    "李四", "王小明", "欧阳修", "赵六",
+    "建设路6号", "幸福小区3栋2单元501室", "东关村12组",
+    "太和县城关镇北关村",  # a consumer's address on record
+    "和平街88号",
+]
+
+
+def _plant(desk) -> None:  # type: ignore[no-untyped-def]
+    from desk.models.complaints import ComplaintParty
+    from desk.models.mediation import ReconciliationStation
+    from desk.models.rosters import RosterPerson
+
+    county = desk.actor.office_id
+    with desk.write() as s:
+        old = _complaint(county, D(2024, 2, 1), nature="N03", cat="G0101")  # an earlier quarter
+        old.update(consumer_name="朱杰豪", consumer_address="太和县城关镇北关村")
+        s.execute(insert(Complaint).values(**old))
+        for name, kind in DB_PEOPLE.items():
+            if kind in ("consumer", "agent", "party"):
+                row = _complaint(county, D(2023, 5, 1), nature="N01", cat="S0701")
+                if kind == "consumer":
+                    row["consumer_name"] = name
+                elif kind == "agent":
+                    row["agent_name"] = name
+                cid = s.execute(insert(Complaint).values(**row).returning(Complaint.id)).scalar_one()
+                if kind == "party":
+                    s.execute(insert(ComplaintParty).values(complaint_id=cid, name=name))
+            elif kind in ("volunteer", "investigator"):
+                s.execute(insert(RosterPerson).values(kind=kind, name=name))
+        bid = s.execute(insert(Business).values(name="某超市").returning(Business.id)).scalar_one()
+        s.execute(insert(ReconciliationStation).values(office_id=county, business_id=bid, name="某超市和解站",
+                                                       conciliator_name="蒋一帆", liaison_name="沈佳怡"))
+
+
+PRIVATE_SECTIONS = br.BriefingSections(
+    work_news=("本季度受理上季度消费者朱杰豪的回访，走访人民路18号商户。张三反映商家拒不退款。\n\n"
+               "志愿者冯晓梅、陈立新协助调查，义务调查员褚国强、卫红霞到场；和解员蒋一帆、联络员沈佳怡参加。"),
+    typical_cases=("消费者钱多多投诉某店，电话13912345678，备用139-8765-4321、+86 137 1111 2222，"
+                   "座机0558-7654321，另留8812345和05588123456；身份证341222198001011234，其妻34122219800101123X，"
+                   "旧证341222800101123。孙悟净、司马相如同案，代理人周大福、吴秀兰，共同投诉人郑成功。\n\n"
+                   "李四称已收到退款，王小明表示满意，欧阳修来电致谢，赵六投诉未果。\n\n"
+                   "住址建设路6号、幸福小区3栋2单元501室、东关村12组、太和县城关镇北关村、和平街88号。"),
+    next_steps="继续做好投诉处理工作。",
+)
+
+
+def test_nothing_personal_reaches_the_docx(desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    crafted(desk)
+    _plant(desk)
+    out = br.generate(desk, Q3, tmp_path / "b.docx", sections=PRIVATE_SECTIONS, issued_on=D(2025, 10, 10))
+    xml = _xml(out)
+    assert len(PLANTED) == 30
+    for secret in [*LEAKS, *PLANTED]:
+        assert secret not in xml, secret
+    body = _text(out)
+    assert "消费者朱某" in body and "人民路**号" in body and "张某反映商家拒不退款" in body
+    assert "李某称已收到退款，王某表示满意，欧阳某来电致谢，赵某投诉未果" in body
+    assert "志愿者冯某、陈某协助调查" in body and "继续做好投诉处理工作。" in body  # plain text untouched
+
+
+def test_review_lists_findings_and_kept_ones_are_kept(desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    crafted(desk)
+    _plant(desk)
+    findings = br.review(desk, PRIVATE_SECTIONS)
+    hits = {f.text: f for f in findings}
+    # Known people are masked before the review; what only looks personal is listed in context.
+    assert "朱杰豪" not in hits and "钱多多" not in hits
+    assert hits["张三"].kind == "姓名" and hits["张三"].masked == "张某" and "【张三】反映" in hits["张三"].context
+    assert {"李四", "王小明", "欧阳修", "赵六", "8812345"} <= set(hits)
+    assert hits["张三"].where == "工作动态" and hits["李四"].where == "典型案例"
+    # The secretary keeps 张三 (say, a pen name in a published story): only that one stays.
+    out = br.generate(desk, Q3, tmp_path / "k.docx", sections=PRIVATE_SECTIONS, issued_on=D(2025, 10, 10),
+                      keep={"张三"})
+    xml = _xml(out)
+    assert "张三反映" in xml and "李四" not in xml and "朱杰豪" not in xml
+
+
+def test_personal_scan_units() -> None:
+    from desk import personal
+
+    assert personal.mask_streets("住在人民路18号3栋的") == "住在人民路**号的"
+    assert personal.mask_address("太和县城关镇北关村") == "太和县城关镇****"
+    texts = [f.text for f in personal.scan("该公司称同意退款，消费者投诉增加，商家表示歉意。2026-07-01 第3号公告。")]
+    assert texts == []  # no false alarms on ordinary wording, dates and document numbers
