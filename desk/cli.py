@@ -493,6 +493,9 @@ def cmd_briefing(args: argparse.Namespace, url: str) -> int:
             if not match:
                 raise ValidationError({"office": f"没有代码为“{args.office}”的单位"}, {"office": "单位"})
             office_id = match[0].id
+        warning = briefing.end_block_warning(desk)
+        if warning:
+            _err("注意：" + warning)
         out = briefing.generate(desk, period, Path(args.out).expanduser().resolve(), office_id=office_id,
                                 issue_no=args.issue, progress=lambda pct, text: _out(f"{pct:3d}% {text}"))
     _out(str(out))

@@ -200,6 +200,10 @@ def test_cli_briefing(sqlite_url: str, sqlite_desk, tmp_path: Path, capsys) -> N
     assert "第5期" in body and "本季度共受理消费者投诉2件" in body  # the branch office only
     assert main(["--db", sqlite_url, "briefing", "--period", "2025Q9", "--out", str(out)]) == 1
     assert "统计期间" in capsys.readouterr().err
+    sqlite_desk.settings.save({"briefing.send_to": "", "briefing.issue_to": ""})
+    assert main(["--db", sqlite_url, "briefing", "--period", "2025Q3", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "“送”“发”单位尚未设置" in err and "“报”" not in err  # said before writing
 
 
 # -- one briefing, one number for one thing (issue 13) --------------------------------------------

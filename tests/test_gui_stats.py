@@ -253,6 +253,33 @@ def test_wizard_generates_docx(qtbot, data_desk: Desk, dialogs: RecordingDialogs
     assert mod.next_issue_number(data_desk, period.end.year) == panel.issue_no.value() + 1
 
 
+def test_wizard_lists_suspected_personal_data_to_mask_or_keep(qtbot, data_desk: Desk, dialogs: RecordingDialogs,  # type: ignore[no-untyped-def]
+                                                              worker: Worker, period: Period, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    panel = make_panel(qtbot, data_desk, dialogs, worker, period)
+    panel.next_step()
+    settle(qtbot, worker)
+    panel.sections["work_news"].setPlainText("张三反映商家拒不退款。李四称已收到退款。")
+    panel.next_step()
+    settle(qtbot, worker)
+    # 报/送/发 are not set: said before anything is written.
+    assert panel.end_warning.isVisible() and "报" in panel.end_warning.text()
+    assert panel.findings.isVisible() and panel.findings.rowCount() == 2
+    contexts = [panel.findings.item(r, 2).text() for r in range(2)]
+    assert any("【张三】反映" in c for c in contexts) and any("【李四】称" in c for c in contexts)
+    assert all(panel.findings.item(r, 0).checkState() == Qt.CheckState.Checked for r in range(2))  # mask by default
+    row = next(r for r in range(2) if "张三" in contexts[r])
+    panel.findings.item(row, 0).setCheckState(Qt.CheckState.Unchecked)  # the secretary keeps 张三
+    assert panel.kept() == {"张三"}
+    dialogs.file_answers.append(str(tmp_path / "k.docx"))
+    with qtbot.waitSignal(panel.generated, timeout=30_000):
+        panel.generate_button.click()
+    with zipfile.ZipFile(tmp_path / "k.docx") as z:
+        xml = "".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.endswith(".xml"))
+    assert "张三反映" in xml and "李四" not in xml and "李某称" in xml
+
+
 def test_wizard_says_when_the_generator_is_missing(qtbot, sqlite_desk: Desk, dialogs: RecordingDialogs,  # type: ignore[no-untyped-def]
                                                    worker: Worker, period: Period, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:

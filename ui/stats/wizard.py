@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -166,7 +168,8 @@ class BriefingPanel(QWidget):
         w = QWidget()
         v = QVBoxLayout(w)
         v.setContentsMargins(0, 4, 0, 0)
-        note = QLabel("以下三部分由您撰写，将原样编入简报。其中出现的消费者姓名、手机号码和身份证号码会在生成时自动打码，无需手工处理。"
+        note = QLabel("以下三部分由您撰写，将编入简报。数据库中登记的人员姓名、地址以及电话、证件号码会自动打码；"
+                      "其他疑似个人信息会在下一步逐条列出，由您决定打码或保留。以“一、”“（一）”“1.”“（1）”开头的段落按标题排版。"
                       "统计数字、表格和图表由程序根据数据自动生成。")
         note.setWordWrap(True)
         set_role(note, "muted")
@@ -222,6 +225,22 @@ class BriefingPanel(QWidget):
         hint.setWordWrap(True)
         set_role(hint, "muted")
         v.addWidget(hint)
+        self.end_warning = QLabel("")
+        self.end_warning.setWordWrap(True)
+        set_role(self.end_warning, "error")
+        self.end_warning.setVisible(False)
+        v.addWidget(self.end_warning)
+        self.review_note = QLabel("")
+        self.review_note.setWordWrap(True)
+        v.addWidget(self.review_note)
+        self.findings = QTableWidget(0, 4)
+        self.findings.setHorizontalHeaderLabels(["打码", "类型", "内容（上下文）", "位置"])
+        self.findings.verticalHeader().hide()
+        self.findings.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.findings.horizontalHeader().setStretchLastSection(False)
+        self.findings.setVisible(False)
+        v.addWidget(self.findings, 1)
+        self.finding_texts: list[str] = []
         row = QHBoxLayout()
         self.generate_button = QPushButton("生成简报……")
         self.generate_button.clicked.connect(self.choose_and_generate)
@@ -279,6 +298,7 @@ class BriefingPanel(QWidget):
         self.next_button.setVisible(index < self.stack.count() - 1)
         if index == 2:
             self._fill_summary()
+            self.check_personal()
 
     def next_step(self) -> None:
         i = self.stack.currentIndex()
@@ -359,6 +379,60 @@ class BriefingPanel(QWidget):
         self.worker.run(lambda: mod.next_issue_number(desk, year), done,
                         lambda exc: shiboken6.isValid(self) and self.dialogs.show_error(self, exc, "无法读取期号"))
 
+    # -- step 3: personal data check -----------------------------------------------------------------
+
+    def check_personal(self) -> None:
+        """Scan the sections (worker) and list what still looks personal, each to mask or keep;
+        also warn when the end block's 报/送/发 are not set."""
+        mod = briefing_module()
+        if mod is None:
+            return
+        sections = mod.BriefingSections(**self.section_texts())
+        desk = self.desk
+        self.review_note.setText("正在检查个人信息……")
+        self.generate_button.setEnabled(False)
+
+        def job() -> tuple[list[Any], str | None]:
+            return mod.review(desk, sections), mod.end_block_warning(desk)
+
+        self.worker.run(job, self._reviewed, self._review_failed)
+
+    def _reviewed(self, result: tuple[list[Any], str | None]) -> None:
+        if not shiboken6.isValid(self):
+            return
+        findings, warning = result
+        self.end_warning.setText(warning or "")
+        self.end_warning.setVisible(bool(warning))
+        self.findings.setRowCount(len(findings))
+        self.finding_texts = [f.text for f in findings]
+        for r, f in enumerate(findings):
+            box = QTableWidgetItem("")
+            box.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            box.setCheckState(Qt.CheckState.Checked)
+            box.setToolTip(f"打码后为“{f.masked}”；取消勾选则原样保留")
+            self.findings.setItem(r, 0, box)
+            for c, text in enumerate((f.kind, f.context, f.where), start=1):
+                self.findings.setItem(r, c, QTableWidgetItem(text))
+        self.findings.resizeColumnsToContents()
+        self.findings.setVisible(bool(findings))
+        self.review_note.setText(
+            f"已自动为数据库中登记的人员姓名、地址、电话和证件号码打码。另发现 {len(findings)} 处疑似个人信息，"
+            "默认全部打码；确需保留的，请取消勾选。" if findings else
+            "已自动为数据库中登记的人员姓名、地址、电话和证件号码打码，未发现其他疑似个人信息。")
+        self.generate_button.setEnabled(not self.generating)
+
+    def _review_failed(self, exc: BaseException) -> None:
+        if shiboken6.isValid(self):
+            from ui.dialogs import describe_error
+
+            self.review_note.setText("个人信息检查未完成：" + describe_error(exc))
+            self.generate_button.setEnabled(not self.generating)
+
+    def kept(self) -> set[str]:
+        """The findings the secretary unticked (kept as typed)."""
+        return {t for r, t in enumerate(self.finding_texts)
+                if (item := self.findings.item(r, 0)) is not None and item.checkState() != Qt.CheckState.Checked}
+
     # -- step 3: generate --------------------------------------------------------------------------
 
     def section_texts(self) -> dict[str, str]:
@@ -393,6 +467,7 @@ class BriefingPanel(QWidget):
         d = self.issued_on.date()
         issued_on = dt.date(d.year(), d.month(), d.day())
         issue_no, office_id, desk, progress = self.issue_no.value(), self.picker.office_id(), self.desk, self.bridge.callback
+        keep = self.kept()
         self.generating = True
         self.output = None
         self.error.set_message(None)
@@ -408,7 +483,7 @@ class BriefingPanel(QWidget):
         def job() -> Path:
             try:
                 return Path(mod.generate(desk, period, out_path, office_id=office_id, sections=sections,
-                                         issue_no=issue_no, issued_on=issued_on, progress=progress))
+                                         issue_no=issue_no, issued_on=issued_on, progress=progress, keep=keep))
             except OSError as exc:
                 from desk.errors import DeskError
 
