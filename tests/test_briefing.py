@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -419,3 +420,78 @@ def test_personal_scan_units() -> None:
     assert personal.mask_address("太和县城关镇北关村") == "太和县城关镇****"
     texts = [f.text for f in personal.scan("该公司称同意退款，消费者投诉增加，商家表示歉意。2026-07-01 第3号公告。")]
     assert texts == []  # no false alarms on ordinary wording, dates and document numbers
+
+
+# -- the page (issue 13), asserted from the XML -----------------------------------------------------
+
+HEADINGS = br.BriefingSections(work_news="一、宣传工作\n\n（一）开展3·15活动。本季度共开展活动3场。\n\n1.进社区。\n\n（1）发放资料。\n\n正文段落。")
+
+
+def test_page_layout_from_the_xml(desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from lxml import etree
+
+    from desk.documents.briefing_templates import TEXT_WIDTH_MM
+
+    crafted(desk)
+    out = br.generate(desk, Q3, tmp_path / "b.docx", sections=HEADINGS, issued_on=D(2025, 10, 10))
+    z = zipfile.ZipFile(out)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    doc = etree.fromstring(z.read("word/document.xml"))
+    styles = etree.fromstring(z.read("word/styles.xml"))
+
+    # 28 characters per line and 22 lines: a character grid whose pitch fits 28 三号 characters.
+    grid = doc.find(f".//{w}sectPr/{w}docGrid")
+    assert grid.get(f"{w}type") == "linesAndChars"
+    pitch = 16 + int(grid.get(f"{w}charSpace")) / 4096
+    width_pt = TEXT_WIDTH_MM / 25.4 * 72
+    assert int(width_pt // pitch) == 28
+    assert int((297 - 37 - 35) / 25.4 * 72 // (int(grid.get(f"{w}linePitch")) / 20)) == 22
+    normal = styles.find(f".//{w}style[@{w}styleId='Normal']")
+    condensed = int(normal.find(f".//{w}rPr/{w}spacing").get(f"{w}val")) / 20
+    assert int(width_pt // (16 + condensed)) == 28  # what a program without the grid fits
+
+    # Typed headings: 一、 黑体, （一） 楷体 with the run-in text in 仿宋, 1. and （1） 仿宋.
+    def runs_of(text: str) -> list[tuple[str, str]]:
+        for p in doc.iter(f"{w}p"):
+            got = [(r.findtext(f"{w}t") or "", r.find(f"{w}rPr/{w}rFonts").get(f"{w}eastAsia"))
+                   for r in p.iter(f"{w}r") if r.find(f"{w}t") is not None and r.findtext(f"{w}t")]
+            if got and got[0][0].startswith(text):
+                return got
+        raise AssertionError(text)
+
+    assert runs_of("一、宣传工作") == [("一、宣传工作", "黑体")]
+    assert runs_of("（一）") == [("（一）开展3·15活动。", "楷体_GB2312"), ("本季度共开展活动3场。", "仿宋_GB2312")]
+    assert runs_of("1.进社区") == [("1.进社区。", "仿宋_GB2312")] and runs_of("（1）") == [("（1）发放资料。", "仿宋_GB2312")]
+
+    # The end block sits in a frame at the foot of the page; empty 报/送/发 print nothing.
+    frames = doc.findall(f".//{w}framePr")
+    assert frames and all(f.get(f"{w}yAlign") == "bottom" and f.get(f"{w}vAnchor") == "margin" for f in frames)
+    body = _text(out)
+    assert "共印30份" in body and "报：" not in body and "送：" not in body
+
+    # Page numbers: Times New Roman digits in 4号, odd pages right, even pages left.
+    settings = z.read("word/settings.xml").decode()
+    assert "evenAndOddHeaders" in settings
+    rels = z.read("word/_rels/document.xml.rels").decode()
+    refs = {r.get(f"{w}type"): r.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+            for r in doc.iter(f"{w}footerReference")}
+    assert set(refs) == {"default", "even"}
+    for kind, align in (("default", "right"), ("even", "left")):
+        target = re.search(rf'Id="{refs[kind]}"[^>]*Target="([^"]+)"', rels) or re.search(
+            rf'Target="([^"]+)"[^>]*Id="{refs[kind]}"', rels)
+        footer = etree.fromstring(z.read("word/" + target.group(1)))
+        assert footer.find(f".//{w}jc").get(f"{w}val") == align
+        digit = next(r for r in footer.iter(f"{w}r") if r.findtext(f"{w}t") == "1")
+        fonts = digit.find(f"{w}rPr/{w}rFonts")
+        assert fonts.get(f"{w}ascii") == "Times New Roman" and fonts.get(f"{w}hint") is None
+        assert digit.find(f"{w}rPr/{w}sz").get(f"{w}val") == "28"
+        assert footer.find(f".//{w}instrText").text.strip() == "PAGE"
+
+    # Table rows never split across pages; the header row repeats.
+    tables = doc.findall(f".//{w}tbl")
+    assert all(tr.find(f"{w}trPr/{w}cantSplit") is not None for t in tables for tr in t.findall(f"{w}tr"))
+    assert all(t.find(f"{w}tr/{w}trPr/{w}tblHeader") is not None for t in tables)
+    # Charts are at most ~50 mm high, so one moved to the next page never empties a quarter page.
+    heights = [int(e.get("cy")) / 36000 for e in doc.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")]
+    assert len(heights) == 4 and max(heights) <= 56
+    assert re.search(r"中位数为\d+天", body)
