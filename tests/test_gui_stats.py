@@ -121,6 +121,8 @@ def test_dashboard_shows_the_computed_figures(qtbot, data_desk: Desk, dialogs: R
     assert main.item(0, 0).text() == h.accepted.label and main.item(0, 2).text() == "3"
     assert {"trend", "natures", "goods", "services", "resolution"} <= set(page.canvases)
     assert page.export_button.isEnabled() and not dialogs.shown
+    # The cohort rate beside the flow rate, from the same statistics.
+    assert cards["cohort_rate"].value.text() == h.cohort_rate.value_text
 
     # One office: the picker passes it on.
     office = data_desk.offices.list()[0]
@@ -130,6 +132,22 @@ def test_dashboard_shows_the_computed_figures(qtbot, data_desk: Desk, dialogs: R
         page.refresh()
     assert page.stats is not None and page.stats.office_id == office.id
     assert cards["accepted"].value.text() == stats.compute(data_desk, period, office.id).headline.accepted.value_text
+
+
+def test_dashboard_says_when_no_chinese_font_exists(qtbot, data_desk: Desk, dialogs: RecordingDialogs,  # type: ignore[no-untyped-def]
+                                                   worker: Worker, period: Period, monkeypatch) -> None:
+    from desk.fonts import MISSING_MESSAGE, NoCJKFont
+
+    def no_font(*_a: Any, **_k: Any) -> Any:
+        raise NoCJKFont()
+
+    monkeypatch.setattr(dash_mod, "build_figures", no_font)
+    monkeypatch.setattr(dash_mod, "resolution_figure", no_font)
+    page = make_dashboard(qtbot, data_desk, dialogs, worker, period)
+    # The figures and tables still show; the chart area says what to install instead of boxes.
+    assert cards_text(page, "accepted") == "3" and page.tables
+    assert not page.chart_message.isHidden() and page.chart_message.text() == MISSING_MESSAGE
+    assert not page.canvases and not dialogs.shown
 
 
 def test_bad_period_is_named_beside_the_field(qtbot, sqlite_desk: Desk, dialogs: RecordingDialogs,  # type: ignore[no-untyped-def]

@@ -226,10 +226,10 @@ class HeadlineCards(QWidget):
     """受理, 解决, 解决率, 挽回经济损失, 加倍赔偿, 来访咨询 — each with 同比 and 环比."""
 
     KEYS = (("accepted", "受理", "件"), ("resolved", "解决", "件"), ("resolution_rate", "解决率", ""),
-            ("recovered_wan", "挽回经济损失", "万元"), ("punitive", "加倍赔偿", "件/万元"),
-            ("consultations", "来访咨询", "人次"))
+            ("cohort_rate", "受理当期解决率", ""), ("recovered_wan", "挽回经济损失", "万元"),
+            ("punitive", "加倍赔偿", "件/万元"), ("consultations", "来访咨询", "人次"))
 
-    def __init__(self, columns: int = 6, parent: QWidget | None = None) -> None:
+    def __init__(self, columns: int = 7, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -242,9 +242,16 @@ class HeadlineCards(QWidget):
 
     def show_stats(self, stats: Statistics) -> None:
         h = stats.headline
-        for key in ("accepted", "resolved", "resolution_rate", "recovered_wan", "consultations"):
+        for key in ("accepted", "resolved", "resolution_rate", "cohort_rate", "recovered_wan", "consultations"):
             f = getattr(h, key)
-            self.cards[key].show_figure(f.value_text, change_text("同比", f), change_text("环比", f), _tip(f, stats))
+            tip = _tip(f, stats)
+            if key == "resolution_rate" and h.rate_over_100:
+                from desk.stats import rate_note
+
+                tip += "\n\n" + (rate_note(stats) or "")
+            elif key == "cohort_rate":
+                tip += f"\n本期受理且期末前解决：{h.cohort_resolved.value}件"
+            self.cards[key].show_figure(f.value_text, change_text("同比", f), change_text("环比", f), tip)
         c, w = h.punitive_count, h.punitive_wan
         self.cards["punitive"].show_figure(
             f"{c.value_text} / {w.value_text}",
@@ -394,6 +401,11 @@ class Dashboard(QWidget):
         self.chart_host = QWidget()
         self.chart_grid = QGridLayout(self.chart_host)
         self.chart_grid.setSpacing(10)
+        self.chart_message = QLabel("")
+        self.chart_message.setWordWrap(True)
+        set_role(self.chart_message, "error")
+        self.chart_message.setVisible(False)
+        self.chart_grid.addWidget(self.chart_message, 3, 0, 1, 2)
         self.chart_area.setWidget(self.chart_host)
         self.views.addTab(self.chart_area, "图表")
         self.tables: dict[str, QTableWidget] = {}
@@ -426,11 +438,15 @@ class Dashboard(QWidget):
         self.refresh_button.setEnabled(False)
         desk, today = self.desk, clock.today()
 
-        def job() -> tuple[Statistics, dict[str, Any]]:
+        def job() -> tuple[Statistics, dict[str, Any] | str]:
             from desk import stats
+            from desk.fonts import NoCJKFont
 
             s = stats.compute(desk, period, office_id)
-            return s, build_figures(s, today)
+            try:
+                return s, build_figures(s, today)
+            except NoCJKFont as exc:  # the figures and tables still show; the charts say why not
+                return s, exc.message
 
         self.worker.run(job, lambda r: self._show(gen, r), lambda e: self._failed(gen, e))
         self.worker.run(lambda: resolution_figure(desk, period, office_id, today),
@@ -444,7 +460,7 @@ class Dashboard(QWidget):
         self.status.setText("统计未完成。")
         self.dialogs.show_error(self, exc, "统计未完成")
 
-    def _show(self, gen: int, result: tuple[Statistics, dict[str, Any]]) -> None:
+    def _show(self, gen: int, result: tuple[Statistics, dict[str, Any] | str]) -> None:
         if not shiboken6.isValid(self) or gen != self.generation:
             return
         from desk.stats import tables
@@ -456,8 +472,16 @@ class Dashboard(QWidget):
         self.export_button.setEnabled(True)
         self.status.setText(period_note(stats, clock.today()))
         self.cards.show_stats(stats)
-        for i, key in enumerate(("trend", "natures", "goods", "services")):
-            self._place(key, figures[key], i // 2, i % 2)
+        self.chart_message.setVisible(isinstance(figures, str))
+        if isinstance(figures, str):
+            self.chart_message.setText(figures)
+            for key in list(self.canvases):
+                old = self.canvases.pop(key)
+                self.chart_grid.removeWidget(old)
+                old.deleteLater()
+        else:
+            for i, key in enumerate(("trend", "natures", "goods", "services")):
+                self._place(key, figures[key], i // 2, i % 2)
         current = self.views.currentIndex()
         for title, headers, rows in tables(stats):
             table = self.tables.get(title)
@@ -469,7 +493,7 @@ class Dashboard(QWidget):
         self.loaded.emit()
 
     def _show_resolution(self, gen: int, fig: Any) -> None:
-        if shiboken6.isValid(self) and gen == self.generation:
+        if shiboken6.isValid(self) and gen == self.generation and not self.chart_message.isVisible():
             self._place("resolution", fig, 2, 0, span=2)
 
     def _place(self, key: str, fig: Any, row: int, col: int, span: int = 1) -> None:
