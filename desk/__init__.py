@@ -1,3 +1,3 @@
 """CA Desk core: the office's records, rules, statistics and documents. No Qt here."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
