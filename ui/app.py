@@ -57,7 +57,7 @@ _stderr_missing = False
 
 
 def guard_std_streams() -> None:
-    """Windowed PyInstaller builds start with sys.stdout/stderr = None; libraries that print
+    """Windowed Windows builds (cadesk.exe) start with sys.stdout/stderr = None; libraries that print
     (warnings, faulthandler, argparse) would then crash. Send them to os.devnull."""
     global _stderr_missing
     if sys.stdout is None:
