@@ -84,6 +84,14 @@ class Xvfb:
             time.sleep(0.05)
         raise TimeoutError(f"no window named {name_regex!r} within {timeout:.0f} s")
 
+    def type_into(self, window: str, text: str, *keys: str) -> None:
+        """Type text (and then keys such as Return) into a window, as a user would."""
+        env = {**os.environ, "DISPLAY": self.display}
+        subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env, check=False, timeout=10)
+        subprocess.run(["xdotool", "type", "--delay", "40", text], env=env, check=True, timeout=30)
+        if keys:
+            subprocess.run(["xdotool", "key", *keys], env=env, check=True, timeout=10)
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -193,6 +201,17 @@ class Wine:
             dll = self.prefix / "drive_c" / "windows" / "system32" / "icuuc.dll"
             subprocess.run(["x86_64-w64-mingw32-gcc", "-shared", "-O2", "-s", str(src), "-o", str(dll)], check=True)
         return dll
+
+    def install_cjk_font(self, font: Path = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")) -> None:
+        """A Chinese font installed the Windows way (Fonts folder + registry), as 微软雅黑 is on
+        every Chinese Windows. Wine draws Qt's text through the host's fonts anyway, but
+        matplotlib on Windows only sees fonts listed in the registry."""
+        if not font.is_file():
+            raise RuntimeError(f"{font} missing: apt-get install fonts-wqy-microhei")
+        shutil.copy(font, self.prefix / "drive_c" / "windows" / "Fonts" / font.name)
+        key = r"HKLM\Software\Microsoft\Windows NT\CurrentVersion\Fonts"
+        self.run("reg", "add", key, "/v", "WenQuanYi Micro Hei (TrueType)", "/t", "REG_SZ", "/d", font.name,
+                 "/f").check()  # fmt: skip
 
     # -- paths and registry ------------------------------------------------------------------
 

@@ -94,6 +94,7 @@ def pc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pc]:
     wine = winetest.Wine(tmp_path_factory.mktemp("wine") / "prefix", display=xvfb.display)
     t0 = time.monotonic()
     boot_s = wine.boot()
+    wine.install_cjk_font()
     installed = winetest.per_user_install(wine)
     box = Pc(wine, xvfb, installed, wine.local_appdata / "CADesk" / "CADesk")
     box.figures["wine_boot_s"] = boot_s
@@ -187,18 +188,29 @@ def test_installed_admin_tool_makes_demo_data_computes_deadlines_and_writes_a_br
     assert len(images) >= 3, "the charts were drawn under Windows"
 
 
-def test_gui_reaches_the_login_window(pc: Pc) -> None:
+def _colours(shot: Path) -> int:
+    from PIL import Image
+
+    with Image.open(shot) as im:
+        return len(im.convert("RGB").getcolors(1 << 20) or [])
+
+
+def test_gui_reaches_the_login_window_and_logs_in(pc: Pc) -> None:
     proc = pc.wine.spawn(pc.installed.gui)
     try:
         pc.figures["gui_login_first_s"] = pc.xvfb.wait_window("登录", 180)
         time.sleep(1.5)  # let it paint
         shot = pc.xvfb.screenshot(ARTIFACTS / "wine-login.png")
-        from PIL import Image
-
-        with Image.open(shot) as im:
-            colours = im.convert("RGB").getcolors(1 << 20) or []
-        assert len(colours) > 20, "the screen shows more than a blank window"
+        assert _colours(shot) > 20, "the screen shows more than a blank window"
         assert proc.poll() is None, proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+        # The saved login name is filled in and the password field has the focus.
+        (login,) = pc.xvfb.find_window("登录")
+        pc.xvfb.type_into(login, PASSWORD, "Return")
+        pc.figures["gui_main_window_s"] = pc.xvfb.wait_window("^消协工作台$", 180)
+        time.sleep(3)  # the start page fills its worklist on the worker
+        shot = pc.xvfb.screenshot(ARTIFACTS / "wine-main-window.png")
+        assert _colours(shot) > 50
+        assert proc.poll() is None
     finally:
         proc.kill()
         proc.wait(30)
