@@ -6,7 +6,8 @@ and the steps below run in order on that one "PC": the data and settings survive
 migrations run, the installed admin tool makes demo data, computes a deadline across National
 Day and writes a briefing that python-docx opens, the GUI reaches its login window (screenshot
 kept), the installed build talks to the CI's PostgreSQL server, an upgrade waits for a running
-program, and the uninstaller removes the program and keeps the data.
+program, an install for all users goes to Program Files and back out, and the uninstaller
+removes the program and keeps the data.
 
 Inputs (``.ci/run`` builds both with packaging/winbuild.py):
   CADESK_WIN_INSTALLER       dist/CADesk-Setup-<this version>.exe
@@ -273,6 +274,35 @@ def test_an_upgrade_waits_for_the_running_program(pc: Pc) -> None:
     assert not marker.exists(), "a reinstall replaces the whole runtime folder"
 
 
+def _wait_gone(path: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
+def test_all_users_install_goes_to_program_files_and_leaves_the_per_user_copy_alone(pc: Pc) -> None:
+    """An IT department's scripted install for every user of the PC (Wine's user is an admin)."""
+    r = pc.wine.run(INSTALLER, "/S", "/ALLUSERS")
+    assert r.returncode == 0, r.output
+    root = pc.wine.unix_path(r"C:\Program Files\CADesk")
+    hklm = UNINSTALL_KEY.replace("HKCU", "HKLM")
+    assert (root / "cadesk.exe").is_file()
+    assert pc.wine.reg_query(hklm, "InstallLocation") == r"C:\Program Files\CADesk"
+    common_menu = pc.wine.unix_path(r"C:\ProgramData") / START_MENU
+    assert (common_menu / "消协工作台.lnk").exists()
+    cal = pc.wine.run(root / "cadesk-admin.exe", "calendar", "add-working-days", "2025-09-26", "7")
+    assert cal.output.strip().splitlines()[-1] == "2025-10-13", cal.output
+
+    r = pc.wine.run(root / "uninstall.exe", "/S")
+    assert r.returncode == 0, r.output
+    pc.wine.wineserver_wait()
+    _wait_gone(root)
+    assert not root.exists() and not common_menu.exists()
+    assert pc.wine.reg_query(hklm, "InstallLocation") is None
+    assert pc.installed.gui.is_file(), "the per-user copy is untouched"
+    assert pc.wine.reg_query(UNINSTALL_KEY, "InstallLocation") == pc.wine.windows_path(pc.installed.root)
+
+
 def test_uninstall_removes_the_program_and_keeps_the_data(pc: Pc) -> None:
     appdata = pc.wine.local_appdata.parent / "Roaming"
     assert (appdata / START_MENU / "消协工作台.lnk").exists()
@@ -280,9 +310,7 @@ def test_uninstall_removes_the_program_and_keeps_the_data(pc: Pc) -> None:
     r = pc.wine.run(uninstaller, "/S")
     assert r.returncode == 0, r.output
     pc.wine.wineserver_wait()  # the uninstaller finishes in a copy of itself under %TEMP%
-    deadline = time.monotonic() + 60
-    while pc.installed.root.exists() and time.monotonic() < deadline:
-        time.sleep(0.5)
+    _wait_gone(pc.installed.root)
     assert not pc.installed.root.exists(), sorted(p.name for p in pc.installed.root.iterdir())
     assert not (appdata / START_MENU).exists()
     assert pc.wine.reg_query(UNINSTALL_KEY, "DisplayVersion") is None
