@@ -313,7 +313,7 @@ def make_installer(stage: Path, version: str, out: Path, compression: str) -> Pa
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"CADesk-Setup-{version}.exe"
     v = version_tuple(version)
-    files, size = tree_size(stage)
+    _, size = tree_size(stage)
     run([makensis, "-V2", "-INPUTCHARSET", "UTF8",
          f"-DVERSION={version}", f"-DVERSION4={v[0]}.{v[1]}.{v[2]}.{v[3]}",
          f"-DSTAGE={stage}", f"-DOUTFILE={target}", f"-DICON={ICON}",

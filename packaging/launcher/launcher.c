@@ -90,12 +90,11 @@ static int run(void) {
     /* UTF-8 mode: Chinese output redirected to a file or pipe works on a non-Chinese Windows. */
     args[k++] = L"-X";
     args[k++] = L"utf8";
-    int first = 1;
     if (!(argc >= 3 && wcscmp(argv[1], L"-m") == 0)) {
         args[k++] = L"-m";
         args[k++] = CADESK_MODULE;
     }
-    for (int i = first; i < argc; i++) args[k++] = argv[i];
+    for (int i = 1; i < argc; i++) args[k++] = argv[i];
     args[k] = NULL;
     return py_main(k, args);
 }
